@@ -1,0 +1,51 @@
+import type { TrialHistory } from '../history/trial-history.js';
+import type { Objective } from '../history/objective.js';
+import type { Rng } from '../random/rng.js';
+import type { ParsedSettings, SettingsSchema } from '../settings/settings-schema.js';
+import type { Point, SearchSpace } from '../space/search-space.js';
+import type { UsedPoints } from './used-points.js';
+
+/** The facts of an Experiment that algorithms may consult besides its space and settings. */
+export interface ExperimentFacts {
+  name: string;
+  objective: Objective;
+  /** 0 when the Experiment sets no limit. */
+  maxTrialCount: number;
+  parallelTrialCount: number;
+}
+
+/** Everything an algorithm needs for one GetSuggestions call, rebuilt from the request every time. */
+export interface SuggestContext<Settings> {
+  space: SearchSpace;
+  history: TrialHistory;
+  /** How many points to return: exactly this many. */
+  count: number;
+  /** Seeded from the request: the only source of randomness an algorithm may use. */
+  rng: Rng;
+  settings: Settings;
+  experiment: ExperimentFacts;
+  /**
+   * Points of every trial in the request. An algorithm adds the points it picks as it goes; the shared pipeline
+   * still replaces any repeat it returns by a random unused point, so distinctness never depends on the algorithm.
+   */
+  used: UsedPoints;
+}
+
+/**
+ * A suggestion algorithm, served under one Katib algorithm name. It knows nothing of gRPC: it gets a parsed
+ * space, history and settings and returns points in the space's encoding.
+ */
+export interface SuggestionAlgorithm<Schema extends SettingsSchema> {
+  /** The `algorithmName` users write in Experiments and in katib-config. */
+  readonly name: string;
+  readonly settings: Schema;
+  /** The setting that fixes the random stream, when the user gave one (`random_state` / `seed`). */
+  randomState(settings: ParsedSettings<Schema>): number | undefined;
+  /** Checks beyond the space and the settings' own ranges; throws INVALID_ARGUMENT. */
+  validate?(space: SearchSpace, settings: ParsedSettings<Schema>, experiment: ExperimentFacts): void;
+  suggest(context: SuggestContext<ParsedSettings<Schema>>): Point[];
+}
+
+/** An algorithm whose settings type has been erased, for registries holding several algorithms. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySuggestionAlgorithm = SuggestionAlgorithm<any>;

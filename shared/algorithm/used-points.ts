@@ -1,0 +1,65 @@
+import { failedPrecondition } from '../errors/service-error.js';
+import type { Rng } from '../random/rng.js';
+import { ENUMERABLE_SIZE, type Point, type SearchSpace } from '../space/search-space.js';
+
+/** Rejection sampling gives up after this many repeats in a row and enumerates the unused points instead. */
+const REJECTION_ATTEMPTS = 64;
+
+/** The set of assignments already taken, by SearchSpace.key. */
+export class UsedPoints {
+  private readonly keys: Set<string>;
+
+  constructor(
+    readonly space: SearchSpace,
+    keys: Iterable<string>,
+  ) {
+    this.keys = new Set(keys);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  has(point: Point): boolean {
+    return this.keys.has(this.space.key(point));
+  }
+
+  /** Marks `point` taken; false when it already was. */
+  add(point: Point): boolean {
+    const key = this.space.key(point);
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    return true;
+  }
+
+  /** How many points of the space are still free (Infinity for an infinite space). */
+  get remaining(): number {
+    return this.space.size - this.keys.size;
+  }
+
+  /**
+   * Takes and returns an unused point drawn by `draw` (the space's own distributions by default), falling back
+   * to a uniform choice among the unused points of a small finite space when draws keep hitting used ones.
+   */
+  takeRandom(rng: Rng, draw: () => Point = () => this.space.sample(rng)): Point {
+    if (this.remaining <= 0) throw failedPrecondition(`the search space has no unused points left (${this.space.size} in all)`);
+    for (let attempt = 0; attempt < REJECTION_ATTEMPTS; attempt++) {
+      const point = this.space.canonical(draw());
+      if (this.add(point)) return point;
+    }
+    if (this.space.size > ENUMERABLE_SIZE) {
+      // Trials number far fewer than a space this large has points, so uniform draws are almost never taken.
+      for (;;) {
+        const point = this.space.canonical(this.space.uniformPoint(rng));
+        if (this.add(point)) return point;
+      }
+    }
+    const unused: number[] = [];
+    for (let index = 0; index < this.space.size; index++) {
+      if (!this.has(this.space.pointAt(index))) unused.push(index);
+    }
+    const point = this.space.pointAt(unused[rng.integer(unused.length)]!);
+    this.add(point);
+    return point;
+  }
+}

@@ -1,0 +1,33 @@
+import type { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
+import type { AnySuggestionAlgorithm, ExperimentFacts } from '../algorithm/suggestion-algorithm.js';
+import { invalidArgument } from '../errors/service-error.js';
+import { parseObjective } from '../history/objective.js';
+import { parseSettings, type ParsedSettings, type SettingsSchema } from '../settings/settings-schema.js';
+import { parseSearchSpace } from '../space/parse-search-space.js';
+import type { SearchSpace } from '../space/search-space.js';
+import type { Experiment } from '../wire/messages.js';
+
+/** An Experiment checked and parsed for one algorithm: what both Validate and GetSuggestions start from. */
+export interface ParsedExperiment {
+  algorithm: AnySuggestionAlgorithm;
+  settings: ParsedSettings<SettingsSchema>;
+  space: SearchSpace;
+  facts: ExperimentFacts;
+}
+
+export function parseExperiment(experiment: Experiment | null, registry: AlgorithmRegistry): ParsedExperiment {
+  if (experiment === null) throw invalidArgument('experiment is missing from the request');
+  const spec = experiment.spec;
+  if (spec === null) throw invalidArgument(`experiment ${JSON.stringify(experiment.name)} has no spec`);
+  const algorithm = registry.get(spec.algorithm?.algorithm_name);
+  const settings = parseSettings(algorithm.settings, spec.algorithm?.algorithm_settings ?? [], `algorithm ${algorithm.name}`);
+  const space = parseSearchSpace(spec.parameter_specs?.parameters ?? []);
+  const facts: ExperimentFacts = {
+    name: experiment.name,
+    objective: parseObjective(experiment),
+    maxTrialCount: spec.max_trial_count,
+    parallelTrialCount: spec.parallel_trial_count,
+  };
+  algorithm.validate?.(space, settings, facts);
+  return { algorithm, settings, space, facts };
+}

@@ -1,0 +1,12 @@
+// Original file: proto/api.proto
+
+
+export interface AlgorithmSetting {
+  'name'?: (string);
+  'value'?: (string);
+}
+
+export interface AlgorithmSetting__Output {
+  'name': (string);
+  'value': (string);
+}

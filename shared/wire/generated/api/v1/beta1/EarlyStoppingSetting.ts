@@ -1,0 +1,12 @@
+// Original file: proto/api.proto
+
+
+export interface EarlyStoppingSetting {
+  'name'?: (string);
+  'value'?: (string);
+}
+
+export interface EarlyStoppingSetting__Output {
+  'name': (string);
+  'value': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/api.proto
+
+
+export interface SetTrialStatusReply {
+}
+
+export interface SetTrialStatusReply__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/api.proto
+
+
+export interface SetTrialStatusRequest {
+  'trial_name'?: (string);
+}
+
+export interface SetTrialStatusRequest__Output {
+  'trial_name': (string);
+}

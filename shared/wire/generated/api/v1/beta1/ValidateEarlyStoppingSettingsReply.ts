@@ -1,0 +1,8 @@
+// Original file: proto/api.proto
+
+
+export interface ValidateEarlyStoppingSettingsReply {
+}
+
+export interface ValidateEarlyStoppingSettingsReply__Output {
+}
