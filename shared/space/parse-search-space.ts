@@ -77,7 +77,8 @@ function parseNumeric(
     logScale,
     normalPrior: distribution === 'NORMAL' || distribution === 'LOG_NORMAL',
   });
-  if (dimension.size > Number.MAX_SAFE_INTEGER) {
+  // A continuous double (size Infinity) is fine; only a lattice too fine to count is refused.
+  if (Number.isFinite(dimension.size) && dimension.size > Number.MAX_SAFE_INTEGER) {
     throw invalidArgument(`parameter ${quote(name)}: [${space.min}, ${space.max}] by step ${space.step || 1} has too many values`);
   }
   return dimension;
