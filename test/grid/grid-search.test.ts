@@ -1,41 +1,28 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { AlgorithmRegistry } from '../../shared/algorithm/algorithm-registry.js';
-import { ServiceError, type ErrorKind } from '../../shared/errors/service-error.js';
-import { getSuggestions } from '../../shared/suggestion/get-suggestions.js';
-import { validateAlgorithmSettings } from '../../shared/suggestion/validate-algorithm-settings.js';
-import type { GetSuggestionsRequest } from '../../shared/wire/messages.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { gridSearch } from '../../services/grid/grid-search.js';
+import type { GetSuggestionsRequest__Output } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
+import type { ParameterSpec } from '../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
+import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
+import { expectCallError, grpc } from '../support/clients.js';
+import { katibPackageDefinition } from '../../shared/wire/katib-api.js';
+import { FIXTURES_DIR } from '../support/repo-paths.js';
 import {
-  assignmentRecords,
+  assignmentsOf,
+  categoricalParameter,
+  discreteParameter,
   doubleParameter,
-  extendedRequest,
-  fixtureSuggestionsRequest,
-  gridExperiment,
+  experiment,
   intParameter,
-  listParameter,
   suggestionsRequest,
-  validateRequest,
-} from './grid-requests.js';
+  trial,
+  type Condition,
+} from '../support/requests.js';
+import { startSuggestionServer, type RunningSuggestionServer } from '../support/suggestion-server.js';
 
-/** In-process tests of grid search through the exact pipeline the server runs. */
-
-const registry = new AlgorithmRegistry([gridSearch]);
-
-function suggest(request: GetSuggestionsRequest): Record<string, string>[] {
-  return assignmentRecords(getSuggestions(request, registry).reply);
-}
-
-function assertServiceError(run: () => unknown, kind: ErrorKind, ...fragments: string[]): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof ServiceError, `expected a ServiceError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `${JSON.stringify(fragment)} not in: ${error.message}`);
-    return true;
-  });
-}
-
-/** Every combination of `values`, the first parameter varying slowest. */
+/** Every combination of `values`, the first parameter varying slowest: the order the grid promises. */
 function cartesian(values: Record<string, string[]>): Record<string, string>[] {
   return Object.entries(values).reduce<Record<string, string>[]>(
     (combinations, [name, options]) => combinations.flatMap((combination) => options.map((value) => ({ ...combination, [name]: value }))),
@@ -43,159 +30,185 @@ function cartesian(values: Record<string, string[]>): Record<string, string>[] {
   );
 }
 
-test('a DOUBLE lattice keeps its last point despite floating-point error (0.01..0.05 by 0.01 has 5)', () => {
-  const experiment = gridExperiment([doubleParameter('lr', '0.01', '0.05', '0.01')]);
-  assert.deepEqual(suggest(suggestionsRequest(experiment, [], 5)), cartesian({ lr: ['0.01', '0.02', '0.03', '0.04', '0.05'] }));
-  assertServiceError(() => suggest(suggestionsRequest(experiment, [], 6)), 'FAILED_PRECONDITION', 'has 5 distinct assignments');
-});
+/** A fixture request decoded by the very codec the server applies to what arrives on the wire. */
+function fixtureSuggestionsRequest(file: string): GetSuggestionsRequest__Output {
+  const codec = katibPackageDefinition['api.v1.beta1.Suggestion'] as unknown as {
+    GetSuggestions: { requestDeserialize(bytes: Buffer): GetSuggestionsRequest__Output };
+  };
+  return codec.GetSuggestions.requestDeserialize(readFileSync(join(FIXTURES_DIR, file)));
+}
 
-test('the fixture grid is enumerated exactly once, around the trials it already has', () => {
-  let request = fixtureSuggestionsRequest('grid');
-  const grid = cartesian({
-    lr: ['0.01', '0.015', '0.02', '0.025', '0.03', '0.035', '0.04', '0.045', '0.05'],
-    momentum: ['0.5', '0.6', '0.7', '0.8', '0.9'],
+function gridExperiment(parameters: ParameterSpec[], options: { maxTrialCount?: number; settings?: Record<string, string> } = {}) {
+  return experiment({ name: 'grid-test', algorithm: 'grid', parameters, ...options });
+}
+
+function trialsOf(assignments: readonly Record<string, string>[], condition: Condition = 'SUCCEEDED', prefix = 'grid-test'): Trial[] {
+  return assignments.map((assignment, index) =>
+    trial(`${prefix}-${index}`, assignment, condition, condition === 'SUCCEEDED' ? String(index) : undefined),
+  );
+}
+
+describe('grid service over gRPC', () => {
+  let server: RunningSuggestionServer;
+  before(async () => {
+    server = await startSuggestionServer([gridSearch]);
   });
-  // The fixture's five trials are off the lattice; each occupies the grid point nearest to it.
-  const occupied = [
-    { lr: '0.025', momentum: '0.6' },
-    { lr: '0.04', momentum: '0.8' },
-    { lr: '0.015', momentum: '0.5' },
-    { lr: '0.03', momentum: '0.7' },
-    { lr: '0.045', momentum: '0.8' },
-  ];
-  const handedOut: Record<string, string>[] = [];
-  for (let call = 0; handedOut.length < grid.length - occupied.length; call++) {
-    const count = Math.min(request.current_request_number, grid.length - occupied.length - handedOut.length);
-    const batch = suggest({ ...request, current_request_number: count });
-    handedOut.push(...batch);
-    // Some trials of each batch keep running, as they would under a real controller.
-    request = extendedRequest(
-      request,
-      batch.map((assignments, index) => ({ assignments, condition: index % 2 === 0 ? 'RUNNING' : 'SUCCEEDED' })),
-      3,
-    );
+  after(async () => {
+    await server.close();
+  });
+
+  async function suggest(parameters: ParameterSpec[], trials: Trial[], count: number) {
+    return assignmentsOf(await server.client.getSuggestions(suggestionsRequest(gridExperiment(parameters), trials, count)));
   }
-  const key = (combination: Record<string, string>) => `${combination['lr']}/${combination['momentum']}`;
-  const occupiedKeys = new Set(occupied.map(key));
-  assert.deepEqual(handedOut, grid.filter((combination) => !occupiedKeys.has(key(combination))));
-  assertServiceError(() => suggest(request), 'FAILED_PRECONDITION', 'it has 45 distinct assignments, 45 are used', '3 more were requested');
-});
 
-test('a mixed INT/DOUBLE/CATEGORICAL/DISCRETE grid runs in spec order, first parameter slowest', () => {
-  const experiment = gridExperiment([
-    listParameter('optimizer', 'CATEGORICAL', ['sgd', 'adam']),
-    intParameter('layers', '1', '5', '2'),
-    listParameter('batch', 'DISCRETE', ['64', '16', '32']),
-    doubleParameter('dropout', '0.1', '0.3', '0.1', 'LOG_UNIFORM'),
-  ]);
-  const grid = cartesian({
-    optimizer: ['sgd', 'adam'],
-    layers: ['1', '3', '5'],
-    batch: ['16', '32', '64'],
-    dropout: ['0.1', '0.2', '0.3'],
+  async function expectError(call: Promise<unknown>, code: grpc.status, ...fragments: string[]): Promise<void> {
+    const error = await expectCallError(call);
+    assert.equal(error.code, code, error.details);
+    for (const fragment of fragments) assert.ok(error.details.includes(fragment), `${JSON.stringify(fragment)} not in: ${error.details}`);
+  }
+
+  it('keeps the last point of a DOUBLE lattice despite floating-point error (0.01..0.05 by 0.01 has 5)', async () => {
+    const parameters = [doubleParameter('lr', '0.01', '0.05', { step: '0.01' })];
+    assert.deepEqual(await suggest(parameters, [], 5), cartesian({ lr: ['0.01', '0.02', '0.03', '0.04', '0.05'] }));
+    await expectError(server.client.getSuggestions(suggestionsRequest(gridExperiment(parameters), [], 6)), grpc.status.FAILED_PRECONDITION, '5 distinct');
   });
-  assert.deepEqual(suggest(suggestionsRequest(experiment, [], grid.length)), grid);
-});
 
-test('each call continues after the combinations trials use, in any trial state', () => {
-  const experiment = gridExperiment([intParameter('a', '0', '2'), listParameter('b', 'CATEGORICAL', ['x', 'y'])]);
-  const trials = [
-    { assignments: { a: '0', b: 'x' }, condition: 'FAILED' as const },
-    { assignments: { a: '0', b: 'y' }, condition: 'KILLED' as const },
-    { assignments: { a: '1', b: 'y' }, condition: 'RUNNING' as const },
-    { assignments: { a: '2', b: 'x' }, condition: 'CREATED' as const },
-  ];
-  assert.deepEqual(suggest(suggestionsRequest(experiment, trials, 2)), [
-    { a: '1', b: 'x' },
-    { a: '2', b: 'y' },
-  ]);
-});
+  it('enumerates the fixture grid exactly once over repeated calls, around the trials it already has', async () => {
+    const request = fixtureSuggestionsRequest('grid.get-suggestions.bin');
+    const trials: Trial[] = [...request.trials];
+    const grid = cartesian({
+      lr: ['0.01', '0.015', '0.02', '0.025', '0.03', '0.035', '0.04', '0.045', '0.05'],
+      momentum: ['0.5', '0.6', '0.7', '0.8', '0.9'],
+    });
+    // The fixture's five trials are off the lattice (lr 0.0248, momentum 0.648, ...); each occupies its nearest grid point.
+    const occupied = new Set(['0.025/0.6', '0.04/0.8', '0.015/0.5', '0.03/0.7', '0.045/0.8']);
+    const key = (combination: Record<string, string>) => `${combination['lr']}/${combination['momentum']}`;
+    const expected = grid.filter((combination) => !occupied.has(key(combination)));
+    const handedOut: Record<string, string>[] = [];
+    let total = request.total_request_number;
+    while (handedOut.length < expected.length) {
+      const count = Math.min(request.current_request_number, expected.length - handedOut.length);
+      total += count;
+      const batch = assignmentsOf(await server.client.getSuggestions({ ...request, trials, current_request_number: count, total_request_number: total }));
+      handedOut.push(...batch);
+      // Half of each batch keeps running, as under a real controller; running trials hold their combination too.
+      batch.forEach((assignment, index) =>
+        trials.push(trial(`grid-next-${trials.length}`, assignment, index % 2 === 0 ? 'RUNNING' : 'SUCCEEDED', index % 2 === 0 ? undefined : '0.3')),
+      );
+    }
+    assert.deepEqual(handedOut, expected);
+    await expectError(
+      server.client.getSuggestions({ ...request, trials, current_request_number: 1 }),
+      grpc.status.FAILED_PRECONDITION,
+      'it has 45 distinct assignments, 45 are used',
+    );
+  });
 
-test('distributions do not move grid points', () => {
-  const values = (distribution: 'UNIFORM' | 'LOG_UNIFORM' | 'NORMAL' | 'LOG_NORMAL') =>
-    suggest(suggestionsRequest(gridExperiment([doubleParameter('lr', '1', '9', '2', distribution)]), [], 5));
-  const uniform = values('UNIFORM');
-  assert.deepEqual(uniform, cartesian({ lr: ['1', '3', '5', '7', '9'] }));
-  for (const distribution of ['LOG_UNIFORM', 'NORMAL', 'LOG_NORMAL'] as const) assert.deepEqual(values(distribution), uniform, distribution);
-});
+  it('orders a mixed INT/DOUBLE/CATEGORICAL/DISCRETE grid by the spec, first parameter slowest', async () => {
+    const parameters = [
+      categoricalParameter('optimizer', ['sgd', 'adam']),
+      intParameter('layers', '1', '5', { step: '2' }),
+      discreteParameter('batch', ['64', '16', '32']),
+      doubleParameter('dropout', '0.1', '0.3', { step: '0.1' }),
+    ];
+    const grid = cartesian({ optimizer: ['sgd', 'adam'], layers: ['1', '3', '5'], batch: ['16', '32', '64'], dropout: ['0.1', '0.2', '0.3'] });
+    assert.deepEqual(await suggest(parameters, [], grid.length), grid);
+  });
 
-test('a one-value parameter and a DOUBLE with min == max and no step each contribute one value', () => {
-  const experiment = gridExperiment([
-    listParameter('only', 'CATEGORICAL', ['solo']),
-    doubleParameter('fixed', '0.5', '0.5'),
-    intParameter('n', '7', '7'),
-    intParameter('k', '1', '2'),
-  ]);
-  assert.deepEqual(suggest(suggestionsRequest(experiment, [], 2)), [
-    { only: 'solo', fixed: '0.5', n: '7', k: '1' },
-    { only: 'solo', fixed: '0.5', n: '7', k: '2' },
-  ]);
-  assert.doesNotThrow(() => validateAlgorithmSettings(validateRequest(gridExperiment([doubleParameter('fixed', '0.5', '0.5')], { maxTrialCount: 1 })), registry));
-});
+  it('skips the combinations trials hold in any state and continues in order', async () => {
+    const parameters = [intParameter('a', '0', '2'), categoricalParameter('b', ['x', 'y'])];
+    const trials = [
+      trial('t0', { a: '0', b: 'x' }, 'FAILED'),
+      trial('t1', { a: '0', b: 'y' }, 'KILLED'),
+      trial('t2', { a: '1', b: 'y' }, 'RUNNING'),
+      trial('t3', { a: '2', b: 'x' }, 'CREATED'),
+      trial('t4', { a: '1', b: 'x' }, 'EARLYSTOPPED', '0.5'),
+    ];
+    assert.deepEqual(await suggest(parameters, trials, 1), [{ a: '2', b: 'y' }]);
+  });
 
-test('a DOUBLE without a step is INVALID_ARGUMENT saying a grid needs a step, in Validate and GetSuggestions', () => {
-  const experiment = gridExperiment([intParameter('n', '1', '3'), doubleParameter('lr', '0.01', '0.05')]);
-  assertServiceError(() => validateAlgorithmSettings(validateRequest(experiment), registry), 'INVALID_ARGUMENT', '"lr"', 'a grid needs a step');
-  assertServiceError(() => suggest(suggestionsRequest(experiment, [], 1)), 'INVALID_ARGUMENT', '"lr"', 'a grid needs a step');
-});
+  it('gives every distribution the same grid points', async () => {
+    const values = (distribution: string) => suggest([doubleParameter('lr', '1', '9', { step: '2', distribution })], [], 5);
+    const uniform = await values('UNIFORM');
+    assert.deepEqual(uniform, cartesian({ lr: ['1', '3', '5', '7', '9'] }));
+    for (const distribution of ['LOG_UNIFORM', 'NORMAL', 'LOG_NORMAL']) assert.deepEqual(await values(distribution), uniform, distribution);
+  });
 
-test('Validate rejects max_trial_count above the grid size with both numbers, and accepts it equal', () => {
-  const parameters = [intParameter('n', '1', '3'), listParameter('c', 'CATEGORICAL', ['a', 'b'])];
-  assertServiceError(
-    () => validateAlgorithmSettings(validateRequest(gridExperiment(parameters, { maxTrialCount: 7 })), registry),
-    'INVALID_ARGUMENT',
-    'max_trial_count 7',
-    'which has 6 combinations',
-  );
-  assert.doesNotThrow(() => validateAlgorithmSettings(validateRequest(gridExperiment(parameters, { maxTrialCount: 6 })), registry));
-  assert.doesNotThrow(() => validateAlgorithmSettings(validateRequest(gridExperiment(parameters, { maxTrialCount: 0 })), registry));
-});
+  it('counts a one-value parameter, min == max, and a stepless DOUBLE with min == max as one value each', async () => {
+    const parameters = [
+      categoricalParameter('only', ['solo']),
+      doubleParameter('fixed', '0.5', '0.5'),
+      intParameter('n', '7', '7'),
+      intParameter('k', '1', '2'),
+    ];
+    assert.deepEqual(await suggest(parameters, [], 2), [
+      { only: 'solo', fixed: '0.5', n: '7', k: '1' },
+      { only: 'solo', fixed: '0.5', n: '7', k: '2' },
+    ]);
+    await server.client.validate({ experiment: gridExperiment(parameters, { maxTrialCount: 2 }) });
+    await expectError(server.client.getSuggestions(suggestionsRequest(gridExperiment(parameters), [], 3)), grpc.status.FAILED_PRECONDITION, '2 distinct');
+  });
 
-test('random_state is accepted and changes nothing; any other setting is rejected', () => {
-  const parameters = [intParameter('n', '1', '4')];
-  const plain = suggest(suggestionsRequest(gridExperiment(parameters), [], 3));
-  const seeded = suggest(suggestionsRequest(gridExperiment(parameters, { settings: { random_state: '42' } }), [], 3));
-  assert.deepEqual(seeded, plain);
-  assertServiceError(
-    () => validateAlgorithmSettings(validateRequest(gridExperiment(parameters, { settings: { shuffle: 'true' } })), registry),
-    'INVALID_ARGUMENT',
-    '"shuffle"',
-    'random_state',
-  );
-  assertServiceError(
-    () => validateAlgorithmSettings(validateRequest(gridExperiment(parameters, { settings: { random_state: '-1' } })), registry),
-    'INVALID_ARGUMENT',
-    '"random_state"',
-    '"-1"',
-  );
-});
+  it('rejects a DOUBLE without a step, saying a grid needs one, in Validate and GetSuggestions', async () => {
+    const parameters = [intParameter('n', '1', '3'), doubleParameter('lr', '0.01', '0.05')];
+    await expectError(server.client.validate({ experiment: gridExperiment(parameters) }), grpc.status.INVALID_ARGUMENT, '"lr"', 'a grid needs a step');
+    await expectError(server.client.getSuggestions(suggestionsRequest(gridExperiment(parameters), [], 1)), grpc.status.INVALID_ARGUMENT, '"lr"', 'a grid needs a step');
+  });
 
-test('a 10^12-point grid is walked without listing it', () => {
-  const experiment = gridExperiment(['a', 'b', 'c', 'd'].map((name) => intParameter(name, '1', '1000')));
-  const trials = [
-    { assignments: { a: '1', b: '1', c: '1', d: '1' } },
-    { assignments: { a: '1', b: '1', c: '1', d: '3' } },
-    { assignments: { a: '1000', b: '1000', c: '1000', d: '1000' } },
-    { assignments: { a: '1', b: '1', c: '2', d: '1' } },
-  ];
-  assert.deepEqual(suggest(suggestionsRequest(experiment, trials, 3)), [
-    { a: '1', b: '1', c: '1', d: '2' },
-    { a: '1', b: '1', c: '1', d: '4' },
-    { a: '1', b: '1', c: '1', d: '5' },
-  ]);
-});
+  it('rejects a max_trial_count above the grid size with both numbers, and accepts it equal or unset', async () => {
+    const parameters = [intParameter('n', '1', '3'), categoricalParameter('c', ['a', 'b'])];
+    await expectError(
+      server.client.validate({ experiment: gridExperiment(parameters, { maxTrialCount: 7 }) }),
+      grpc.status.INVALID_ARGUMENT,
+      'max_trial_count 7',
+      'has 6 combinations',
+    );
+    await server.client.validate({ experiment: gridExperiment(parameters, { maxTrialCount: 6 }) });
+    await server.client.validate({ experiment: gridExperiment(parameters) });
+  });
 
-test('thousands of scattered trials over a 10^6-point grid leave exactly the lowest free indices', () => {
-  const side = 1000;
-  const experiment = gridExperiment([intParameter('x', '0', String(side - 1)), intParameter('y', '0', String(side - 1))]);
-  // Every index below 6,000 that is not a multiple of 3, capped at 3,000 trials: the free ones are multiples of 3,
-  // then everything past the last trial.
-  const usedIndices = Array.from({ length: 6_000 }, (_, index) => index).filter((index) => index % 3 !== 0).slice(0, 3_000);
-  const trials = usedIndices.map((index) => ({ assignments: { x: String(Math.floor(index / side)), y: String(index % side) } }));
-  const usedSet = new Set(usedIndices);
-  const free = Array.from({ length: 6_000 }, (_, index) => index).filter((index) => !usedSet.has(index)).slice(0, 1_502);
-  assert.deepEqual(
-    suggest(suggestionsRequest(experiment, trials, 1_502)),
-    free.map((index) => ({ x: String(Math.floor(index / side)), y: String(index % side) })),
-  );
+  it('accepts random_state without changing the order, and rejects any other setting', async () => {
+    const parameters = [intParameter('n', '1', '4')];
+    const seeded = gridExperiment(parameters, { settings: { random_state: '42' } });
+    await server.client.validate({ experiment: seeded });
+    assert.deepEqual(assignmentsOf(await server.client.getSuggestions(suggestionsRequest(seeded, [], 3))), await suggest(parameters, [], 3));
+    await expectError(
+      server.client.validate({ experiment: gridExperiment(parameters, { settings: { shuffle: 'true' } }) }),
+      grpc.status.INVALID_ARGUMENT,
+      '"shuffle"',
+      'random_state',
+    );
+    await expectError(
+      server.client.validate({ experiment: gridExperiment(parameters, { settings: { random_state: '-1' } }) }),
+      grpc.status.INVALID_ARGUMENT,
+      '"random_state"',
+      '"-1"',
+    );
+  });
+
+  it('walks a 10^12-point grid without listing it', async () => {
+    const parameters = ['a', 'b', 'c', 'd'].map((name) => intParameter(name, '1', '1000'));
+    const trials = trialsOf([
+      { a: '1', b: '1', c: '1', d: '1' },
+      { a: '1', b: '1', c: '1', d: '3' },
+      { a: '1000', b: '1000', c: '1000', d: '1000' },
+      { a: '1', b: '1', c: '2', d: '1' },
+    ]);
+    assert.deepEqual(await suggest(parameters, trials, 3), [
+      { a: '1', b: '1', c: '1', d: '2' },
+      { a: '1', b: '1', c: '1', d: '4' },
+      { a: '1', b: '1', c: '1', d: '5' },
+    ]);
+  });
+
+  it('hands out exactly the lowest free indices of a 10^6-point grid under thousands of scattered trials', async () => {
+    const side = 1000;
+    const parameters = [intParameter('x', '0', String(side - 1)), intParameter('y', '0', String(side - 1))];
+    const at = (index: number) => ({ x: String(Math.floor(index / side)), y: String(index % side) });
+    // 2,000 trials on the indices below 3,000 that are not multiples of 3: the free indices are the multiples of 3
+    // up to 2,997, then every index from 3,000 on.
+    const used = Array.from({ length: 3_000 }, (_, index) => index).filter((index) => index % 3 !== 0);
+    const expected = [...Array.from({ length: 1_000 }, (_, k) => 3 * k), 3_000, 3_001].map(at);
+    assert.deepEqual(await suggest(parameters, trialsOf(used.map(at), 'RUNNING'), expected.length), expected);
+  });
 });
