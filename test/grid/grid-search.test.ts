@@ -201,6 +201,16 @@ describe('grid service over gRPC', () => {
     ]);
   });
 
+  it('serves a grid with more combinations than a double counts exactly (10^18)', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const parameters = names.map((name) => intParameter(name, '0', '999'));
+    // Only the first and last parameters vary here; the others stay at 0.
+    const combination = (first: string, last: string) =>
+      Object.fromEntries(names.map((name, i) => [name, i === 0 ? first : i === names.length - 1 ? last : '0']));
+    const trials = trialsOf([combination('0', '0'), combination('0', '1'), combination('999', '999'), combination('0', '3')]);
+    assert.deepEqual(await suggest(parameters, trials, 2), [combination('0', '2'), combination('0', '4')]);
+  });
+
   it('hands out exactly the lowest free indices of a 10^6-point grid under thousands of scattered trials', async () => {
     const side = 1000;
     const parameters = [intParameter('x', '0', String(side - 1)), intParameter('y', '0', String(side - 1))];
