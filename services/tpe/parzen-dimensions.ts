@@ -1,0 +1,77 @@
+import type { Dimension } from '../../shared/space/dimension.js';
+import { NumericDimension } from '../../shared/space/numeric-dimension.js';
+import type { SearchSpace } from '../../shared/space/search-space.js';
+import type { Cell } from './truncated-normal-kernels.js';
+
+/**
+ * What a Parzen estimator needs to know of one dimension, and nothing more: how its kernels are shaped.
+ * Built from the search space once per request, so the estimator never sees Katib's parameter specs.
+ */
+export type ParzenDimension = NumericParzenDimension | ListParzenDimension | FixedParzenDimension;
+
+export interface NumericParzenDimension {
+  kind: 'numeric';
+  /** The prior kernel, in encoded units: the parameter's declared distribution. */
+  prior: { centre: number; sigma: number };
+  /** For a lattice (int, stepped double): the encoded cell of the value at a position; undefined when continuous. */
+  cellOf: ((u: number) => Cell) | undefined;
+}
+
+export interface ListParzenDimension {
+  kind: 'list';
+  size: number;
+  indexOf(u: number): number;
+  positionOf(index: number): number;
+}
+
+/** A dimension with one value: it carries no information and every kernel agrees on it. */
+export interface FixedParzenDimension {
+  kind: 'fixed';
+  position: number;
+}
+
+export function describeDimensions(space: SearchSpace): ParzenDimension[] {
+  return space.dimensions.map(describeDimension);
+}
+
+function describeDimension(dimension: Dimension): ParzenDimension {
+  if (dimension.size === 1) return { kind: 'fixed', position: dimension.unitOfIndex(0) };
+  if (dimension.kind === 'discrete' || dimension.kind === 'categorical') {
+    return {
+      kind: 'list',
+      size: dimension.size,
+      indexOf: (u) => dimension.indexOfUnit(u),
+      positionOf: (index) => dimension.unitOfIndex(index),
+    };
+  }
+  const lattice = Number.isFinite(dimension.size);
+  return {
+    kind: 'numeric',
+    prior: priorOf(dimension, lattice),
+    cellOf: lattice ? (u) => latticeCell(dimension, dimension.indexOfUnit(u)) : undefined,
+  };
+}
+
+/**
+ * The prior kernel. A uniform parameter gets optuna's and hyperopt's flat-ish prior: centred on the domain with
+ * sigma equal to its width. A NORMAL or LOG_NORMAL parameter gets its declared distribution (centre of the
+ * range on its scale, sigma a sixth of the range), so the model's prior agrees with the start-up trials' sampler.
+ */
+function priorOf(dimension: Dimension, lattice: boolean): NumericParzenDimension['prior'] {
+  if (!(dimension instanceof NumericDimension) || !dimension.normalPrior) return { centre: 0.5, sigma: 1 };
+  const first = lattice ? dimension.unitOfIndex(0) : 0;
+  const last = lattice ? dimension.unitOfIndex(dimension.size - 1) : 1;
+  return { centre: (first + last) / 2, sigma: (last - first) / 6 };
+}
+
+/**
+ * The cell of lattice value `index`: its boundaries are half-way between neighbouring values' positions, and the
+ * end cells reach the ends of [0, 1], which the encoding already places half a step beyond the end values.
+ */
+function latticeCell(dimension: Dimension, index: number): Cell {
+  const centre = dimension.unitOfIndex(index);
+  return {
+    low: index === 0 ? 0 : (dimension.unitOfIndex(index - 1) + centre) / 2,
+    high: index === dimension.size - 1 ? 1 : (centre + dimension.unitOfIndex(index + 1)) / 2,
+  };
+}

@@ -1,0 +1,108 @@
+import type { SuggestContext } from '../../shared/algorithm/suggestion-algorithm.js';
+import type { UsedPoints } from '../../shared/algorithm/used-points.js';
+import type { Rng } from '../../shared/random/rng.js';
+import type { Point, SearchSpace } from '../../shared/space/search-space.js';
+import { forgettingWeights, goodSetSize, splitByLoss } from './history-split.js';
+import { describeDimensions } from './parzen-dimensions.js';
+import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
+import type { TpeSettings } from './tpe-settings.js';
+
+/** Fresh candidate draws before a suggestion falls back to a random unused point (only in a nearly full finite space). */
+const CANDIDATE_ROUNDS = 4;
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011; Watanabe 2023). Until `startupTrials` trials have
+ * completed, points are random. Then the completed trials are split by loss into a good and a bad set, a Parzen
+ * estimator l(x) is fitted to the good set and g(x) to the bad set, candidates are drawn from l, and the candidate
+ * with the largest l(x) / g(x) wins (which maximises expected improvement under TPE's model).
+ *
+ * Parallel batches use a constant liar: trials still running, and the points this call has already chosen, join
+ * the bad set as if they had returned the worst loss seen. g(x) then rises around them and l(x) / g(x) steers the
+ * next choice elsewhere, so a batch spreads out instead of piling onto one optimum. Failed trials teach the model
+ * nothing; the shared UsedPoints keeps their points, like every trial's, from being suggested again.
+ */
+export function suggestByTpe(context: SuggestContext<TpeSettings>, multivariate: boolean): Point[] {
+  const { space, history, count, rng, settings, used } = context;
+  if (history.completed.length < settings.startupTrials) {
+    return Array.from({ length: count }, () => used.takeRandom(rng));
+  }
+  const dimensions = describeDimensions(space);
+  const options: ParzenOptions = { priorWeight: settings.priorWeight, multivariate };
+  const losses = history.completed.map((trial) => trial.loss);
+  const { good, bad } = splitByLoss(losses, goodSetSize(losses.length, settings.gamma));
+  const goodPoints = new PointBuffer(dimensions.length, good.length);
+  for (const index of good) goodPoints.push(history.completed[index]!.point);
+  const goodEstimator = new ParzenEstimator(dimensions, goodPoints.points, forgettingWeights(good.length), options);
+
+  // The bad set in chronological order: completed bad trials, then the liars, whose results would come last.
+  const badPoints = new PointBuffer(dimensions.length, bad.length + history.pending.length + count);
+  for (const index of bad) badPoints.push(history.completed[index]!.point);
+  for (const trial of history.pending) badPoints.push(trial.point);
+
+  const chosen: Point[] = [];
+  for (let k = 0; k < count; k++) {
+    const badEstimator = new ParzenEstimator(dimensions, badPoints.points, forgettingWeights(badPoints.size), options);
+    const point = bestUnusedCandidate(space, used, goodEstimator, badEstimator, rng, settings.candidateCount) ?? used.takeRandom(rng);
+    chosen.push(point);
+    badPoints.push(point);
+  }
+  return chosen;
+}
+
+/**
+ * Draws candidates from l, canonicalises them (so the point scored is exactly the assignment returned), and takes
+ * the unused one with the largest log l(x) - log g(x); undefined when every draw of every round is taken.
+ */
+function bestUnusedCandidate(
+  space: SearchSpace,
+  used: UsedPoints,
+  good: ParzenEstimator,
+  bad: ParzenEstimator,
+  rng: Rng,
+  candidateCount: number,
+): Point | undefined {
+  const dimensionCount = space.dimensions.length;
+  for (let round = 0; round < CANDIDATE_ROUNDS; round++) {
+    const drawn = good.sample(rng, candidateCount);
+    const candidates = new PointBuffer(dimensionCount, candidateCount);
+    for (let c = 0; c < candidateCount; c++) {
+      candidates.push(space.canonical(Array.from(drawn.subarray(c * dimensionCount, (c + 1) * dimensionCount))));
+    }
+    const goodLog = good.logPdf(candidates.points);
+    const badLog = bad.logPdf(candidates.points);
+    const ranked = Array.from({ length: candidateCount }, (_, c) => c).sort(
+      (a, b) => goodLog[b]! - badLog[b]! - (goodLog[a]! - badLog[a]!) || a - b,
+    );
+    for (const c of ranked) {
+      const point = candidates.pointAt(c);
+      if (used.add(point)) return point;
+    }
+  }
+  return undefined;
+}
+
+/** Points packed row-major into one Float64Array, as the estimator takes them. */
+class PointBuffer {
+  private readonly buffer: Float64Array;
+  size = 0;
+
+  constructor(
+    private readonly dimensionCount: number,
+    capacity: number,
+  ) {
+    this.buffer = new Float64Array(dimensionCount * capacity);
+  }
+
+  get points(): Float64Array {
+    return this.buffer.subarray(0, this.size * this.dimensionCount);
+  }
+
+  push(point: Point): void {
+    this.buffer.set(point, this.size * this.dimensionCount);
+    this.size++;
+  }
+
+  pointAt(index: number): Point {
+    return Array.from(this.buffer.subarray(index * this.dimensionCount, (index + 1) * this.dimensionCount));
+  }
+}
