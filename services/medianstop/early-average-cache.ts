@@ -1,0 +1,35 @@
+/**
+ * Early averages already computed, keyed by everything they are a function of: the DB manager, the trial's
+ * identity (name, start and completion time, so a recreated experiment that reuses names misses), the metric and
+ * `start_step`. Only SUCCEEDED trials are cached, whose logs are final. The service answers the same without it;
+ * it saves reading every finished trial's log again on each call.
+ */
+export class EarlyAverageCache {
+  private readonly entries = new Map<string, number>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  static key(parts: { address: string; trialName: string; startTime: string; completionTime: string; metricName: string; startStep: number }): string {
+    return JSON.stringify([parts.address, parts.trialName, parts.startTime, parts.completionTime, parts.metricName, parts.startStep]);
+  }
+
+  get(key: string): number | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      // Most recently used last, so the oldest is evicted first.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

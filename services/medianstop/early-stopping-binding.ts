@@ -1,0 +1,52 @@
+import type { ServiceBinding } from '../../shared/server/grpc-host.js';
+import { katibApi } from '../../shared/wire/katib-api.js';
+import type { GetEarlyStoppingRulesRequest, SetTrialStatusRequest, ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/messages.js';
+import type { ObservationLogSource } from './db-manager-client.js';
+import type { EarlyAverageCache } from './early-average-cache.js';
+import { getEarlyStoppingRules } from './get-early-stopping-rules.js';
+import { markTrialEarlyStopped } from './mark-trial-early-stopped.js';
+import { parseMedianStopSettings } from './medianstop-settings.js';
+import type { TrialStore } from './trial-store.js';
+
+export const EARLY_STOPPING_SERVICE_NAME = 'api.v1.beta1.EarlyStopping';
+export const EARLY_STOPPING_PORT = 6788;
+
+export interface MedianStopDependencies {
+  logs: ObservationLogSource;
+  cache?: EarlyAverageCache;
+  /** The Kubernetes trials; throws a ServiceError when the process cannot reach Kubernetes at all. */
+  trials: () => Promise<TrialStore>;
+  /** The clock stamped on conditions. */
+  now: () => Date;
+}
+
+/** The EarlyStopping service's gRPC binding: each handler converts, delegates and annotates its log line. */
+export function earlyStoppingBinding(deps: MedianStopDependencies): ServiceBinding {
+  return {
+    serviceName: EARLY_STOPPING_SERVICE_NAME,
+    definition: katibApi.EarlyStopping.service,
+    handlers: {
+      async GetEarlyStoppingRules(request: GetEarlyStoppingRulesRequest, context) {
+        context.annotate({ experiment: request.experiment?.name, trials: request.trials.length, dbManager: request.db_manager_address });
+        const outcome = await getEarlyStoppingRules(request, deps);
+        for (const warning of outcome.warnings) context.logger.warn({ experiment: request.experiment?.name }, warning);
+        const rule = outcome.reply.early_stopping_rules?.[0];
+        context.annotate({ succeeded: outcome.succeeded, averaged: outcome.averaged, median: rule?.value });
+        return outcome.reply;
+      },
+      async SetTrialStatus(request: SetTrialStatusRequest, context) {
+        context.annotate({ trial: request.trial_name });
+        const store = await deps.trials();
+        const outcome = await markTrialEarlyStopped(store, request.trial_name, deps.now);
+        context.annotate({ namespace: store.namespace, outcome });
+        return {};
+      },
+      async ValidateEarlyStoppingSettings(request: ValidateEarlyStoppingSettingsRequest, context) {
+        context.annotate({ algorithm: request.early_stopping?.algorithm_name });
+        const settings = parseMedianStopSettings(request.early_stopping, 'early_stopping');
+        context.annotate({ ...settings });
+        return {};
+      },
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { invalidArgument, quote } from '../../shared/errors/service-error.js';
+import { parseObjective } from '../../shared/history/objective.js';
+import type { GetEarlyStoppingRulesReply, GetEarlyStoppingRulesRequest, Trial } from '../../shared/wire/messages.js';
+import { mapWithLimit } from './bounded-map.js';
+import { parseDbManagerAddress } from './db-manager-address.js';
+import type { ObservationLogSource } from './db-manager-client.js';
+import { earlyAverage } from './early-average.js';
+import { EarlyAverageCache } from './early-average-cache.js';
+import { parseMedianStopSettings } from './medianstop-settings.js';
+import { medianStoppingRules } from './median-stopping-rule.js';
+import { inReportOrder } from './metric-log.js';
+
+/** Logs read from the DB manager at once: enough to overlap round trips, few enough not to flood it. */
+const PARALLEL_READS = 8;
+
+export interface RulesOutcome {
+  reply: GetEarlyStoppingRulesReply;
+  /** SUCCEEDED trials in the request. */
+  succeeded: number;
+  /** Of those, the trials with an early average (the median's sample). */
+  averaged: number;
+  /** Log values and time stamps that could not be used, for the service's log. */
+  warnings: string[];
+}
+
+export interface RulesDependencies {
+  logs: ObservationLogSource;
+  cache?: EarlyAverageCache;
+}
+
+/**
+ * GetEarlyStoppingRules: a function of the request and of the succeeded trials' logs, which are final, so the
+ * same request gets the same rule from any replica at any time.
+ */
+export async function getEarlyStoppingRules(request: GetEarlyStoppingRulesRequest, deps: RulesDependencies): Promise<RulesOutcome> {
+  const experiment = request.experiment;
+  if (!experiment) throw invalidArgument('experiment is missing; expected the experiment the rules are for');
+  const settings = parseMedianStopSettings(experiment.spec?.early_stopping, 'experiment.spec.early_stopping');
+  const objective = parseObjective(experiment);
+  const address = parseDbManagerAddress(request.db_manager_address);
+  const succeeded = request.trials.filter((trial) => trial.status?.condition === 'SUCCEEDED');
+  const warnings: string[] = [];
+  if (succeeded.length < settings.minTrialsRequired) {
+    // Not even every succeeded trial having an average would be enough: no need to read a single log.
+    return { reply: { early_stopping_rules: [] }, succeeded: succeeded.length, averaged: 0, warnings };
+  }
+
+  const averageOf = async (trial: Trial): Promise<number | undefined> => {
+    const key = EarlyAverageCache.key({
+      address,
+      trialName: trial.name,
+      startTime: trial.status?.start_time ?? '',
+      completionTime: trial.status?.completion_time ?? '',
+      metricName: objective.metricName,
+      startStep: settings.startStep,
+    });
+    const cached = deps.cache?.get(key);
+    if (cached !== undefined) return cached;
+    const log = inReportOrder(await deps.logs.read(address, trial.name, objective.metricName));
+    const result = earlyAverage(log.values, settings.startStep);
+    const metric = quote(objective.metricName);
+    if (log.unreadableTimeStamps.length > 0) {
+      warnings.push(
+        `trial ${quote(trial.name)}: ${log.unreadableTimeStamps.length} value(s) of ${metric} have unreadable time stamps (first: ${quote(log.unreadableTimeStamps[0])}); they count as reported last`,
+      );
+    }
+    for (const value of result.skipped) {
+      warnings.push(`trial ${quote(trial.name)}: value ${quote(value)} of ${metric} is not a finite number; skipped`);
+    }
+    if (result.average === undefined) {
+      warnings.push(`trial ${quote(trial.name)}: no finite value of ${metric} in its log; left out of the median`);
+      return undefined;
+    }
+    deps.cache?.set(key, result.average);
+    return result.average;
+  };
+
+  const averages = (await mapWithLimit(succeeded, PARALLEL_READS, averageOf)).filter((average): average is number => average !== undefined);
+  return {
+    reply: { early_stopping_rules: medianStoppingRules(averages, objective, settings) },
+    succeeded: succeeded.length,
+    averaged: averages.length,
+    warnings,
+  };
+}

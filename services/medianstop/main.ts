@@ -1,0 +1,30 @@
+import { runService } from '../../shared/server/run-service.js';
+import { DbManagerClient } from './db-manager-client.js';
+import { EarlyAverageCache } from './early-average-cache.js';
+import { EARLY_STOPPING_PORT, earlyStoppingBinding } from './early-stopping-binding.js';
+import { kubernetesTrialStore, type KubernetesTrialStore } from './kubernetes-trial-store.js';
+
+void runService({
+  name: 'medianstop',
+  defaultPort: EARLY_STOPPING_PORT,
+  bindings(_config, logger) {
+    const dbManager = new DbManagerClient();
+    let trials: Promise<KubernetesTrialStore> | undefined;
+    // Opened on first use and kept; after a failure the next call tries again (a fixed mount, a late NAMESPACE).
+    const openTrials = (): Promise<KubernetesTrialStore> => {
+      trials ??= kubernetesTrialStore(process.env).catch((error: unknown) => {
+        trials = undefined;
+        throw error;
+      });
+      return trials;
+    };
+    openTrials().then(
+      (store) => logger.info({ namespace: store.namespace }, 'trials are marked early stopped in this namespace'),
+      (error: unknown) => logger.warn({ error: (error as Error).message }, 'SetTrialStatus will fail until this is fixed'),
+    );
+    return {
+      bindings: [earlyStoppingBinding({ logs: dbManager, cache: new EarlyAverageCache(), trials: openTrials, now: () => new Date() })],
+      onStopped: async () => dbManager.close(),
+    };
+  },
+});
