@@ -4,7 +4,7 @@ import type { GetEarlyStoppingRulesRequest, SetTrialStatusRequest, ValidateEarly
 import type { ObservationLogSource } from './db-manager-client.js';
 import type { EarlyAverageCache } from './early-average-cache.js';
 import { getEarlyStoppingRules } from './get-early-stopping-rules.js';
-import { markTrialEarlyStopped } from './mark-trial-early-stopped.js';
+import { markTrialEarlyStopped, parseTrialName } from './mark-trial-early-stopped.js';
 import { parseMedianStopSettings } from './medianstop-settings.js';
 import type { TrialStore } from './trial-store.js';
 
@@ -36,8 +36,9 @@ export function earlyStoppingBinding(deps: MedianStopDependencies): ServiceBindi
       },
       async SetTrialStatus(request: SetTrialStatusRequest, context) {
         context.annotate({ trial: request.trial_name });
+        const trialName = parseTrialName(request.trial_name);
         const store = await deps.trials();
-        const outcome = await markTrialEarlyStopped(store, request.trial_name, deps.now);
+        const outcome = await markTrialEarlyStopped(store, trialName, deps.now);
         context.annotate({ namespace: store.namespace, outcome });
         return {};
       },

@@ -121,8 +121,8 @@ export function trialNamespace(env: NodeJS.ProcessEnv, readFile: (path: string) 
 
 /**
  * The trial store for this process's environment. The Kubernetes client is imported here rather than with this
- * module: only SetTrialStatus needs it, and a failure to load it (its HTTP library wants a newer Node.js than
- * some images carry) must not keep the process from serving GetEarlyStoppingRules.
+ * module: it takes seconds to load, only SetTrialStatus needs it, and main.ts loads it after the service is
+ * already listening.
  */
 export async function kubernetesTrialStore(env: NodeJS.ProcessEnv): Promise<KubernetesTrialStore> {
   const namespace = trialNamespace(env);

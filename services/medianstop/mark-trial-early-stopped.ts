@@ -8,6 +8,14 @@ const MAX_WRITE_ATTEMPTS = 5;
 // A Kubernetes object name: a DNS-1123 subdomain.
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** SetTrialStatus's trial_name, checked before anything is asked of Kubernetes. */
+export function parseTrialName(text: string): string {
+  if (text.length > 253 || !OBJECT_NAME.test(text)) {
+    throw invalidArgument(`trial_name ${quote(text)} is not a Kubernetes object name; expected lowercase letters, digits, '-' and '.', at most 253 characters`);
+  }
+  return text;
+}
+
 export type MarkOutcome = 'marked' | 'already-marked';
 
 /**
@@ -16,9 +24,6 @@ export type MarkOutcome = 'marked' | 'already-marked';
  * read again and the condition applied to the fresh copy.
  */
 export async function markTrialEarlyStopped(store: TrialStore, trialName: string, now: () => Date): Promise<MarkOutcome> {
-  if (trialName.length > 253 || !OBJECT_NAME.test(trialName)) {
-    throw invalidArgument(`trial_name ${quote(trialName)} is not a Kubernetes object name; expected lowercase letters, digits, '-' and '.', at most 253 characters`);
-  }
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const trial = await store.get(trialName);
     const updated = withEarlyStoppedCondition(trial, earlyStoppedCondition(now()));

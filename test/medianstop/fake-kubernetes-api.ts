@@ -127,6 +127,8 @@ clusters:
 - name: fake
   cluster:
     server: ${server}
+    # client-node refuses plain http unless TLS verification is explicitly off.
+    insecure-skip-tls-verify: true
 users:
 - name: tester
   user:

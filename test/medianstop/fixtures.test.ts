@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { GetEarlyStoppingRulesRequest } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
+import type { ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateEarlyStoppingSettingsRequest.js';
+import { fixtureAsJson, fixtureJson, fixtureRequest } from './fixture-decoding.js';
+import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
+import { lines, startTestDbManager, type TestDbManager } from './test-db-manager.js';
+
+/** Katib's own encoding of the median-stop example's requests: our proto reads them, and the service serves them. */
+
+const RULES = 'median-stop.get-early-stopping-rules';
+const VALIDATE = 'median-stop.validate-early-stopping-settings';
+
+let service: RunningMedianStop;
+let db: TestDbManager;
+
+before(async () => {
+  db = await startTestDbManager();
+  service = await startMedianStop();
+});
+after(async () => {
+  await service.close();
+  await db.close();
+});
+
+test('the early-stopping fixtures decode with our proto to exactly their JSON form', () => {
+  assert.deepEqual(fixtureAsJson(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest'), fixtureJson(`${RULES}.json`));
+  assert.deepEqual(fixtureAsJson(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'), fixtureJson(`${VALIDATE}.json`));
+});
+
+test("the fixture's settings validate", async () => {
+  await service.client.validate(fixtureRequest<ValidateEarlyStoppingSettingsRequest>(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'));
+});
+
+test('the fixture request is served: the two succeeded trials give the median at start_step 2', async () => {
+  const request = fixtureRequest<GetEarlyStoppingRulesRequest>(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest');
+  assert.equal(request.db_manager_address, 'katib-db-manager.kubeflow:6789');
+  db.logs.set('median-stop-00000031', lines('loss', ['0.9', '0.7', '0.5'])); // 0.8
+  db.logs.set('median-stop-00000062', lines('loss', ['0.6', '0.4', '0.25'])); // 0.5
+  // Early stopped: its log must not count, or the median would move.
+  db.logs.set('median-stop-00000155', lines('loss', ['0.1', '0.1']));
+  const reply = await service.client.getRules({ ...request, db_manager_address: db.address });
+  assert.deepEqual(reply.early_stopping_rules, [{ name: 'loss', value: '0.65', comparison: 'GREATER', start_step: 2 }]);
+  assert.deepEqual(db.requests.map((call) => call.trial_name).sort(), ['median-stop-00000031', 'median-stop-00000062']);
+});
