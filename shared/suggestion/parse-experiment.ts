@@ -15,10 +15,10 @@ export interface ParsedExperiment {
   facts: ExperimentFacts;
 }
 
-export function parseExperiment(experiment: Experiment | null, registry: AlgorithmRegistry): ParsedExperiment {
-  if (experiment === null) throw invalidArgument('experiment is missing from the request');
+export function parseExperiment(experiment: Experiment | null | undefined, registry: AlgorithmRegistry): ParsedExperiment {
+  if (!experiment) throw invalidArgument('experiment is missing from the request');
   const spec = experiment.spec;
-  if (spec === null) throw invalidArgument(`experiment ${JSON.stringify(experiment.name)} has no spec`);
+  if (!spec) throw invalidArgument(`experiment ${JSON.stringify(experiment.name)} has no spec`);
   const algorithm = registry.get(spec.algorithm?.algorithm_name);
   const settings = parseSettings(algorithm.settings, spec.algorithm?.algorithm_settings ?? [], `algorithm ${algorithm.name}`);
   const space = parseSearchSpace(spec.parameter_specs?.parameters ?? []);

@@ -1,0 +1,177 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Server as HttpServer } from 'node:http';
+import { ServiceError } from '../errors/service-error.js';
+import type { ServiceConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { ServiceMetrics, startMetricsServer } from './metrics.js';
+import { statusName, toGrpcStatus } from './status-mapping.js';
+
+/** What a handler may add to its call's log line, and where it reports warnings. */
+export interface CallContext {
+  logger: Logger;
+  annotate(fields: Record<string, unknown>): void;
+}
+
+/** A unary method: a function of the decoded request that returns the reply or throws a ServiceError. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type UnaryHandler = (request: any, context: CallContext) => Promise<object> | object;
+
+/** One gRPC service of the host, with a handler per method name. */
+export interface ServiceBinding {
+  /** Fully qualified name, e.g. api.v1.beta1.Suggestion; health reports SERVING for it. */
+  serviceName: string;
+  definition: grpc.ServiceDefinition;
+  handlers: Record<string, UnaryHandler>;
+}
+
+export interface HostOptions {
+  bindings: readonly ServiceBinding[];
+  /** Names health answers SERVING for besides the bound services' own names and "". */
+  extraHealthNames?: readonly string[];
+  config: ServiceConfig;
+  logger: Logger;
+  /** Releases what the handlers hold (worker threads) once every call has finished. */
+  onStopped?: () => Promise<void>;
+}
+
+/** A running gRPC server with health, metrics, per-call logs and graceful shutdown. */
+export interface Host {
+  port: number;
+  metricsPort: number;
+  metrics: ServiceMetrics;
+  /** Drains: health turns NOT_SERVING, new calls get UNAVAILABLE, in-flight calls finish (up to the grace period). */
+  shutdown(): Promise<void>;
+}
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const { config, logger } = options;
+  const metrics = new ServiceMetrics();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+  });
+  const healthNames = ['', ...options.bindings.map((binding) => binding.serviceName), ...(options.extraHealthNames ?? [])];
+  const health = new HealthImplementation(Object.fromEntries(healthNames.map((name) => [name, 'SERVING' as const])));
+  health.addToServer(server);
+
+  const drain = new InFlightCalls();
+  for (const binding of options.bindings) {
+    const implementation: grpc.UntypedServiceImplementation = {};
+    for (const [method, handler] of Object.entries(binding.handlers)) {
+      implementation[method] = wrapUnary(method, handler, { logger, metrics, drain });
+    }
+    server.addService(binding.definition, implementation);
+  }
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${config.bindAddress}:${config.port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
+  let metricsServer: HttpServer;
+  let metricsPort: number;
+  try {
+    ({ server: metricsServer, port: metricsPort } = await startMetricsServer(metrics, config.metricsPort, config.bindAddress));
+  } catch (error) {
+    server.forceShutdown();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const name of healthNames) health.setStatus(name, 'NOT_SERVING');
+      drain.close();
+      logger.info({ inFlight: drain.count, graceMs: config.shutdownGraceMs }, 'draining');
+      const finished = await drain.settled(config.shutdownGraceMs);
+      if (!finished) logger.warn({ inFlight: drain.count }, 'grace period over; cancelling the calls still running');
+      server.forceShutdown();
+      await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await options.onStopped?.();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { port, metricsPort, metrics, shutdown };
+}
+
+function wrapUnary(
+  method: string,
+  handler: UnaryHandler,
+  deps: { logger: Logger; metrics: ServiceMetrics; drain: InFlightCalls },
+): grpc.handleUnaryCall<unknown, object> {
+  return (call, callback) => {
+    const started = process.hrtime.bigint();
+    const fields: Record<string, unknown> = { method };
+    const request = call.request as { trials?: unknown[] } | null;
+    if (Array.isArray(request?.trials)) deps.metrics.trialsPerRequest.observe({ method }, request.trials.length);
+    const finish = (code: grpc.status, error?: unknown): void => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.calls.inc({ method, code: statusName(code) });
+      deps.metrics.duration.observe({ method }, seconds);
+      const line = { ...fields, code: statusName(code), durationMs: Math.round(seconds * 1e4) / 10 };
+      if (code === grpc.status.OK) deps.logger.info(line, 'call');
+      else if (error instanceof ServiceError) deps.logger.warn({ ...line, error: error.message }, 'call');
+      else deps.logger.error({ ...line, err: error }, 'call');
+    };
+    if (!deps.drain.open) {
+      finish(grpc.status.UNAVAILABLE);
+      callback({ code: grpc.status.UNAVAILABLE, details: 'the service is shutting down; retry on another replica' });
+      return;
+    }
+    const context: CallContext = {
+      logger: deps.logger,
+      annotate: (more) => Object.assign(fields, more),
+    };
+    deps.drain.track(
+      Promise.resolve()
+        .then(() => handler(call.request, context))
+        .then(
+          (reply) => {
+            finish(grpc.status.OK);
+            callback(null, reply);
+          },
+          (error: unknown) => {
+            const grpcStatus = toGrpcStatus(error);
+            finish(grpcStatus.code, error);
+            callback(grpcStatus);
+          },
+        ),
+    );
+  };
+}
+
+/** Counts calls in progress so that shutdown can wait for them. */
+class InFlightCalls {
+  private readonly calls = new Set<Promise<void>>();
+  open = true;
+
+  get count(): number {
+    return this.calls.size;
+  }
+
+  track(call: Promise<void>): void {
+    this.calls.add(call);
+    void call.finally(() => this.calls.delete(call));
+  }
+
+  close(): void {
+    this.open = false;
+  }
+
+  /** True when every call finished within `timeoutMs`, false when the time ran out first. */
+  async settled(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const allDone = (async () => {
+      while (this.calls.size > 0) await Promise.allSettled([...this.calls]);
+      return true as const;
+    })();
+    const result = await Promise.race([allDone, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+}

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus metrics of one service process. */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly calls = new Counter({
+    name: 'katib_service_calls_total',
+    help: 'gRPC calls handled, by method and gRPC status code.',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'katib_service_call_duration_seconds',
+    help: 'Time to answer a gRPC call, by method.',
+    labelNames: ['method'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly trialsPerRequest = new Histogram({
+    name: 'katib_service_trials_per_request',
+    help: 'Trials carried by a request, by method.',
+    labelNames: ['method'] as const,
+    buckets: [0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+/** Serves GET /metrics in Prometheus text format; resolves once listening. */
+export async function startMetricsServer(metrics: ServiceMetrics, port: number, host: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found; metrics are at /metrics\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { randomSearch } from '../../services/random/random-search.js';
+import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
+import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
+import { runConformanceSuite } from '../support/conformance.js';
+import { decodeFixture, fixtureNames } from '../support/fixtures.js';
+import { assignmentsOf, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
+import { spawnService, type ServiceProcess } from '../support/service-process.js';
+
+runConformanceSuite(randomSearch);
+
+/** A fixture request addressed to the random algorithm, whatever algorithm its experiment named. */
+function fixtureForRandom(name: string): GetSuggestionsRequest {
+  const request = decodeFixture<GetSuggestionsRequest>(`${name}.get-suggestions.bin`, 'GetSuggestionsRequest');
+  request.experiment!.spec!.algorithm = { algorithm_name: 'random', algorithm_settings: [] };
+  return request;
+}
+
+describe('the random service as a process', () => {
+  let service: ServiceProcess;
+  let client: SuggestionClient;
+  before(async () => {
+    service = await spawnService('random');
+    client = new SuggestionClient(service.address);
+  });
+  after(async () => {
+    client.close();
+    await service.stop();
+  });
+
+  it('answers health SERVING for the names Katib and Kubernetes probe', async () => {
+    for (const name of ['manager.v1beta1.Suggestion', '', 'api.v1.beta1.Suggestion']) {
+      assert.equal(await client.healthCheck(name), 'SERVING', name);
+    }
+  });
+
+  for (const name of fixtureNames('.get-suggestions.bin').filter((fixture) => fixture !== 'reply')) {
+    it(`serves Katib's ${name} request: exactly current_request_number in-space assignments naming every parameter once`, async () => {
+      const request = fixtureForRandom(name);
+      const reply = await client.getSuggestions(request);
+      assert.equal(reply.parameter_assignments.length, request.current_request_number);
+      const parameters = request.experiment!.spec!.parameter_specs!.parameters!;
+      for (const entry of reply.parameter_assignments) {
+        assert.deepEqual(entry.assignments.map((a) => a.name), parameters.map((p) => p.name));
+        for (const assignment of entry.assignments) {
+          const space = parameters.find((p) => p.name === assignment.name)!.feasible_space!;
+          const value = Number(assignment.value);
+          assert.ok(value >= Number(space.min) && value <= Number(space.max), `${assignment.name}=${assignment.value}`);
+        }
+      }
+    });
+  }
+
+  it('gives the same reply from a second process, and a different one for the next request', async () => {
+    const request = fixtureForRandom('random');
+    const first = assignmentsOf(await client.getSuggestions(request));
+    const second = await spawnService('random');
+    const secondClient = new SuggestionClient(second.address);
+    try {
+      assert.deepEqual(assignmentsOf(await secondClient.getSuggestions(request)), first);
+    } finally {
+      secondClient.close();
+      await second.stop();
+    }
+    const next = { ...request, trials: [...request.trials!, ...first.map((a, i) => trial(`next-${i}`, a, 'RUNNING'))], total_request_number: 11 };
+    const later = assignmentsOf(await client.getSuggestions(next));
+    assert.notDeepEqual(later, first);
+  });
+
+  it('follows random_state: the same seed gives the same stream in differently named experiments', async () => {
+    const spec = (name: string) =>
+      experiment({ name, algorithm: 'random', settings: { random_state: '7' }, parameters: [intParameter('a', '0', '1000000')] });
+    const a = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('one'), [], 4)));
+    const b = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('two'), [], 4)));
+    assert.deepEqual(a, b);
+  });
+
+  it('rejects a bad random_state with INVALID_ARGUMENT naming it', async () => {
+    for (const value of ['-1', '1.5', 'seven']) {
+      const spec = experiment({ algorithm: 'random', settings: { random_state: value }, parameters: [intParameter('a', '0', '9')] });
+      const error = await expectCallError(client.validate({ experiment: spec }));
+      assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+      assert.match(error.details, new RegExp(`random_state.*"${value}".*integer >= 0`));
+    }
+  });
+
+  it('counts calls by method and status code on /metrics', async () => {
+    const scrape = async () => (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+    const count = (text: string, code: string) =>
+      Number(new RegExp(`katib_service_calls_total\\{method="GetSuggestions",code="${code}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    await client.getSuggestions(fixtureForRandom('random'));
+    await expectCallError(client.getSuggestions({ ...fixtureForRandom('random'), current_request_number: 0 }));
+    const after = await scrape();
+    assert.equal(count(after, 'OK'), count(before, 'OK') + 1);
+    assert.equal(count(after, 'INVALID_ARGUMENT'), count(before, 'INVALID_ARGUMENT') + 1);
+    assert.match(after, /katib_service_call_duration_seconds_bucket/);
+    assert.match(after, /katib_service_trials_per_request_bucket/);
+    assert.match(after, /process_resident_memory_bytes/);
+  });
+
+  it('logs one JSON line per call with experiment, algorithm, counts, duration and status', async () => {
+    await client.getSuggestions(fixtureForRandom('random'));
+    const line = service.logs.findLast((entry) => entry['msg'] === 'call' && entry['method'] === 'GetSuggestions' && entry['code'] === 'OK')!;
+    assert.equal(line['experiment'], 'random');
+    assert.equal(line['algorithm'], 'random');
+    assert.equal(line['trials'], 5);
+    assert.equal(line['assignments'], 3);
+    assert.equal(typeof line['durationMs'], 'number');
+  });
+});
+
+describe('shutdown of the random service', () => {
+  it('on SIGTERM turns health NOT_SERVING, drains and exits 0', async () => {
+    const service = await spawnService('random', { SHUTDOWN_GRACE_SECONDS: '5' });
+    const client = new SuggestionClient(service.address);
+    await client.getSuggestions(fixtureForRandom('random'));
+    const code = await service.stop('SIGTERM');
+    client.close();
+    assert.equal(code, 0);
+    assert.ok(service.logs.some((entry) => entry['msg'] === 'draining'));
+    assert.ok(service.logs.some((entry) => entry['msg'] === 'stopped'));
+  });
+
+  it('refuses to start on a bad configuration, saying which variable is wrong', async () => {
+    await assert.rejects(spawnService('random', { PORT: 'eighty' }), /PORT="eighty" is invalid/);
+  });
+});
