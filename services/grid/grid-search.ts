@@ -27,8 +27,10 @@ export const gridSearch: SuggestionAlgorithm<typeof gridSearchSettings> = {
   name: 'grid',
   settings: gridSearchSettings,
   randomState: () => undefined,
-  validate(space, _settings, experiment) {
+  validate(space) {
     requireFiniteDimensions(space);
+  },
+  validateBeforeStart(space, _settings, experiment) {
     requireTrialCountWithinGrid(space, experiment.maxTrialCount);
   },
   suggest({ space, history, count, used }) {

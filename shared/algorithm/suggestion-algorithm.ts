@@ -41,8 +41,13 @@ export interface SuggestionAlgorithm<Schema extends SettingsSchema> {
   readonly settings: Schema;
   /** The setting that fixes the random stream, when the user gave one (`random_state` / `seed`). */
   randomState(settings: ParsedSettings<Schema>): number | undefined;
-  /** Checks beyond the space and the settings' own ranges; throws INVALID_ARGUMENT. */
+  /** Checks beyond the space and the settings' own ranges, on every call; throws INVALID_ARGUMENT. */
   validate?(space: SearchSpace, settings: ParsedSettings<Schema>, experiment: ExperimentFacts): void;
+  /**
+   * Checks made only by ValidateAlgorithmSettings, before the Experiment starts: limits a user may later lift on
+   * a running Experiment (max_trial_count is editable), which must not fail its GetSuggestions calls then.
+   */
+  validateBeforeStart?(space: SearchSpace, settings: ParsedSettings<Schema>, experiment: ExperimentFacts): void;
   suggest(context: SuggestContext<ParsedSettings<Schema>>): Point[];
 }
 

@@ -4,5 +4,7 @@ import { parseExperiment } from './parse-experiment.js';
 
 /** ValidateAlgorithmSettings: the experiment parses for its algorithm, or a ServiceError says why not. */
 export function validateAlgorithmSettings(request: ValidateAlgorithmSettingsRequest, registry: AlgorithmRegistry): { algorithm: string } {
-  return { algorithm: parseExperiment(request.experiment, registry).algorithm.name };
+  const { algorithm, settings, space, facts } = parseExperiment(request.experiment, registry);
+  algorithm.validateBeforeStart?.(space, settings, facts);
+  return { algorithm: algorithm.name };
 }

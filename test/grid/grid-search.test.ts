@@ -167,6 +167,12 @@ describe('grid service over gRPC', () => {
     await server.client.validate({ experiment: gridExperiment(parameters) });
   });
 
+  it('keeps serving a running Experiment whose max_trial_count was raised past the grid, until the grid is exhausted', async () => {
+    const parameters = [intParameter('n', '1', '3'), categoricalParameter('c', ['a', 'b'])];
+    const raised = gridExperiment(parameters, { maxTrialCount: 10 });
+    assert.equal((await server.client.getSuggestions(suggestionsRequest(raised, [], 6))).parameter_assignments.length, 6);
+  });
+
   it('accepts random_state without changing the order, and rejects any other setting', async () => {
     const parameters = [intParameter('n', '1', '4')];
     const seeded = gridExperiment(parameters, { settings: { random_state: '42' } });
