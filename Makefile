@@ -1,0 +1,60 @@
+# Image build and push for the services. Docker by default; any builder that takes `docker build` flags works:
+#
+#   make images                                   # every service that has services/<name>/main.ts
+#   make image-random VERSION=dev                 # one service, another tag
+#   make images REGISTRY=registry.example.com/ml  # another registry
+#   make push                                     # docker push every image
+#   make buildx PLATFORMS=linux/amd64,linux/arm64 # multi-arch build and push with docker buildx
+#   make images BUILDER="buildah bud --layers" PUSHER="buildah push"   # without a Docker engine
+#   make list-images                              # "<service> <image>" per line (read by tests)
+#
+# The image names here and the ones in deploy/*/kustomization.yaml must agree; test/deploy checks that.
+
+REGISTRY   ?= ghcr.io/katib-ts
+VERSION    ?= v$(shell node -p "require('./package.json').version")
+BASE_IMAGE ?= node:20-bookworm-slim
+BUILDER    ?= docker build
+PUSHER     ?= docker push
+PLATFORMS  ?= linux/amd64,linux/arm64
+
+# Every service folder with an entry point; early-stopping services are named here, the rest are suggestions.
+SERVICES            ?= $(sort $(patsubst services/%/main.ts,%,$(wildcard services/*/main.ts)))
+EARLY_STOPPING      := medianstop
+
+# Katib's names: suggestion-<algorithm> and earlystopping-<algorithm>, as its stock images are called.
+is_early_stopping    = $(filter $(EARLY_STOPPING),$1)
+image_of             = $(REGISTRY)/$(if $(call is_early_stopping,$1),earlystopping,suggestion)-$1:$(VERSION)
+# Katib's fixed gRPC ports. The early-stopping container shares the pod's network with a suggestion
+# container that serves metrics on 8080, so its own metrics go to 8081.
+port_of              = $(if $(call is_early_stopping,$1),6788,6789)
+metrics_port_of      = $(if $(call is_early_stopping,$1),8081,8080)
+build_args           = --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg SERVICE=$1 \
+                       --build-arg PORT=$(call port_of,$1) --build-arg METRICS_PORT=$(call metrics_port_of,$1)
+
+.PHONY: help images push buildx list-images test-images
+.DEFAULT_GOAL := help
+
+help:
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+
+images: $(addprefix image-,$(SERVICES))
+
+image-%:
+	$(BUILDER) -f Dockerfile $(call build_args,$*) -t $(call image_of,$*) .
+
+push: $(addprefix push-,$(SERVICES))
+
+push-%:
+	$(PUSHER) $(call image_of,$*)
+
+buildx: $(addprefix buildx-,$(SERVICES))
+
+buildx-%:
+	docker buildx build --platform $(PLATFORMS) -f Dockerfile $(call build_args,$*) -t $(call image_of,$*) --push .
+
+list-images:
+	@$(foreach s,$(SERVICES),echo "$(s) $(call image_of,$(s)) $(call port_of,$(s)) $(call metrics_port_of,$(s))";)
+
+# Builds every image with buildah from a local base and starts each one (needs root; see test/images/run.sh).
+test-images:
+	bash test/images/run.sh
