@@ -12,9 +12,14 @@ export function neighbourGapBandwidths(centres: Float64Array, kernelCount: numbe
   const n = centres.length;
   const sigmas = new Float64Array(n);
   if (n === 0) return sigmas;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => centres[a]! - centres[b]! || a - b);
-  const sorted = order.map((i) => centres[i]!);
-  for (let rank = 0; rank < n; rank++) {
+  // A native numeric sort (no comparator) is several times faster than sorting indices; equal centres then
+  // take consecutive ranks in index order, which is what a stable index sort would give them.
+  const sorted = Float64Array.from(centres).sort();
+  const takenFromGroup = new Int32Array(n);
+  const minimum = 1 / Math.min(100, 1 + kernelCount);
+  for (let i = 0; i < n; i++) {
+    const first = firstRankOf(sorted, centres[i]!);
+    const rank = first + takenFromGroup[first]!++;
     const below = rank > 0 ? sorted[rank]! - sorted[rank - 1]! : sorted[rank]!;
     const above = rank < n - 1 ? sorted[rank + 1]! - sorted[rank]! : 1 - sorted[rank]!;
     let sigma: number;
@@ -22,9 +27,19 @@ export function neighbourGapBandwidths(centres: Float64Array, kernelCount: numbe
     else if (rank === 0) sigma = above;
     else if (rank === n - 1) sigma = below;
     else sigma = Math.max(below, above);
-    sigmas[order[rank]!] = sigma;
+    sigmas[i] = Math.min(1, Math.max(minimum, sigma));
   }
-  const minimum = 1 / Math.min(100, 1 + kernelCount);
-  for (let i = 0; i < n; i++) sigmas[i] = Math.min(1, Math.max(minimum, sigmas[i]!));
   return sigmas;
+}
+
+/** The first index of `value` in the ascending array `sorted`, which holds it. */
+function firstRankOf(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

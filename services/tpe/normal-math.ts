@@ -96,9 +96,12 @@ export function erfcx(x: number): number {
   return t * current - next + ERFCX_COEFFICIENTS[0]!;
 }
 
+/** Beyond this argument erfc(x) is below the smallest double. */
+const ERFC_UNDERFLOW = 27.3;
+
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
-  return Math.exp(-x * x) * erfcx(x);
+  return x > ERFC_UNDERFLOW ? 0 : Math.exp(-x * x) * erfcx(x);
 }
 
 export function erf(x: number): number {
@@ -151,12 +154,29 @@ export function logNormalMass(a: number, b: number): number {
   if (b - a < NARROW_INTERVAL) return Math.log(b - a) + normalLogPdf((a + b) / 2);
   if (a >= 0) return logNormalMass(-b, -a);
   if (b <= 0) {
+    if (b > -30) {
+      // Phi(b) is far from underflow: subtract directly, unless the two values are so close that their
+      // difference would lose more than three of its digits.
+      const upper = normalCdf(b);
+      const difference = upper - normalCdf(a);
+      if (difference > 1e-3 * upper) return Math.log(difference);
+    }
     const logUpper = normalLogCdf(b);
     return logUpper + log1mExp(normalLogCdf(a) - logUpper);
   }
-  // The interval holds 0: its mass is (Phi(b) - 1/2) + (1/2 - Phi(a)), two positive halves given by erf.
+  // The interval holds 0. When it reaches past one sigma on both sides, the two tails it leaves out hold less
+  // than a third of the mass and 1 minus them is accurate (and cheap: far tails underflow to 0 at once);
+  // otherwise its mass is (Phi(b) - 1/2) + (1/2 - Phi(a)), two positive halves given by erf.
+  if (a < -1 && b > 1) return Math.log1p(-(normalCdf(a) + normalCdf(-b)));
   return Math.log(0.5 * (erf(b * SQRT_HALF) + erf(-a * SQRT_HALF)));
 }
+
+/**
+ * Terms this far (in nats) below the largest add less than 2e-22 each to a log-sum-exp: skipping their exp
+ * changes no sum of fewer than a million terms in double precision, and most kernels of a large mixture are
+ * that far from any given point.
+ */
+const NEGLIGIBLE = -50;
 
 /** log(sum(exp(values))) over `length` entries of `values` starting at `offset` with `stride`, without overflow. */
 export function logSumExp(values: ArrayLike<number>, offset = 0, length = values.length, stride = 1): number {
@@ -165,6 +185,9 @@ export function logSumExp(values: ArrayLike<number>, offset = 0, length = values
   if (max === -Infinity) return -Infinity;
   if (max === Infinity) return Infinity;
   let sum = 0;
-  for (let i = 0, j = offset; i < length; i++, j += stride) sum += Math.exp(values[j]! - max);
+  for (let i = 0, j = offset; i < length; i++, j += stride) {
+    const difference = values[j]! - max;
+    if (difference > NEGLIGIBLE) sum += Math.exp(difference);
+  }
   return max + Math.log(sum);
 }

@@ -1,7 +1,7 @@
 import type { Dimension } from '../../shared/space/dimension.js';
 import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import type { SearchSpace } from '../../shared/space/search-space.js';
-import type { Cell } from './truncated-normal-kernels.js';
+import type { Cell, Lattice } from './truncated-normal-kernels.js';
 
 /**
  * What a Parzen estimator needs to know of one dimension, and nothing more: how its kernels are shaped.
@@ -13,8 +13,8 @@ export interface NumericParzenDimension {
   kind: 'numeric';
   /** The prior kernel, in encoded units: the parameter's declared distribution. */
   prior: { centre: number; sigma: number };
-  /** For a lattice (int, stepped double): the encoded cell of the value at a position; undefined when continuous. */
-  cellOf: ((u: number) => Cell) | undefined;
+  /** For an int or stepped double: its values and their cells; undefined for a continuous double. */
+  lattice: Lattice | undefined;
 }
 
 export interface ListParzenDimension {
@@ -48,7 +48,7 @@ function describeDimension(dimension: Dimension): ParzenDimension {
   return {
     kind: 'numeric',
     prior: priorOf(dimension, lattice),
-    cellOf: lattice ? (u) => latticeCell(dimension, dimension.indexOfUnit(u)) : undefined,
+    lattice: lattice ? { indexOf: (u) => dimension.indexOfUnit(u), cell: (index) => latticeCell(dimension, index) } : undefined,
   };
 }
 

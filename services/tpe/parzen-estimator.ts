@@ -135,7 +135,7 @@ function buildKernels(dimension: ParzenDimension, centres: Float64Array, priorWe
       const sigmas = new Float64Array(kernelCount);
       sigmas.set(neighbourGapBandwidths(centres, kernelCount));
       sigmas[centres.length] = dimension.prior.sigma;
-      return new TruncatedNormalKernels(mus, sigmas, dimension.cellOf);
+      return new TruncatedNormalKernels(mus, sigmas, dimension.lattice);
     }
   }
 }

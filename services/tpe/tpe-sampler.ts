@@ -50,8 +50,10 @@ export function suggestByTpe(context: SuggestContext<TpeSettings>, multivariate:
 }
 
 /**
- * Draws candidates from l, canonicalises them (so the point scored is exactly the assignment returned), and takes
- * the unused one with the largest log l(x) - log g(x); undefined when every draw of every round is taken.
+ * Draws candidates from l and takes the unused one with the largest log l(x) - log g(x), or undefined when every
+ * draw of every round is taken. Candidates are scored as drawn and canonicalised only when considered for the
+ * reply: kernels on finite dimensions score a position by the value it decodes to, so the two agree exactly
+ * there, and a continuous value moves by rounding to twelve significant digits, which no density notices.
  */
 function bestUnusedCandidate(
   space: SearchSpace,
@@ -63,18 +65,14 @@ function bestUnusedCandidate(
 ): Point | undefined {
   const dimensionCount = space.dimensions.length;
   for (let round = 0; round < CANDIDATE_ROUNDS; round++) {
-    const drawn = good.sample(rng, candidateCount);
-    const candidates = new PointBuffer(dimensionCount, candidateCount);
-    for (let c = 0; c < candidateCount; c++) {
-      candidates.push(space.canonical(Array.from(drawn.subarray(c * dimensionCount, (c + 1) * dimensionCount))));
-    }
-    const goodLog = good.logPdf(candidates.points);
-    const badLog = bad.logPdf(candidates.points);
+    const candidates = good.sample(rng, candidateCount);
+    const goodLog = good.logPdf(candidates);
+    const badLog = bad.logPdf(candidates);
     const ranked = Array.from({ length: candidateCount }, (_, c) => c).sort(
       (a, b) => goodLog[b]! - badLog[b]! - (goodLog[a]! - badLog[a]!) || a - b,
     );
     for (const c of ranked) {
-      const point = candidates.pointAt(c);
+      const point = space.canonical(Array.from(candidates.subarray(c * dimensionCount, (c + 1) * dimensionCount)));
       if (used.add(point)) return point;
     }
   }
@@ -100,9 +98,5 @@ class PointBuffer {
   push(point: Point): void {
     this.buffer.set(point, this.size * this.dimensionCount);
     this.size++;
-  }
-
-  pointAt(index: number): Point {
-    return Array.from(this.buffer.subarray(index * this.dimensionCount, (index + 1) * this.dimensionCount));
   }
 }

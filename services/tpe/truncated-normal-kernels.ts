@@ -8,6 +8,12 @@ export interface Cell {
   high: number;
 }
 
+/** The values of a lattice dimension (int, stepped double) and the cells of [0, 1] they own. */
+export interface Lattice {
+  indexOf(u: number): number;
+  cell(index: number): Cell;
+}
+
 /**
  * Gaussian kernels truncated to the unit domain [0, 1], for a numeric dimension on its own scale (the encoding is
  * already logarithmic for log distributions). On a continuous dimension a kernel's log density at x is
@@ -22,12 +28,18 @@ export class TruncatedNormalKernels implements KernelSet {
   private readonly logScale: Float64Array;
   /** log(Z) of each kernel. */
   private readonly logMassInDomain: Float64Array;
+  /**
+   * On a lattice, every kernel's log probability of each value scored so far, by value index: candidates drawn
+   * from a concentrated density fall on a few values again and again, and each costs two normal tail integrals
+   * per kernel.
+   */
+  private readonly logProbabilitiesByValue = new Map<number, Float64Array>();
 
-  /** `cellOf` is given for a lattice and maps a position to the cell of its value. */
+  /** `lattice` is given for an int or stepped double, undefined for a continuous double. */
   constructor(
     private readonly centres: Float64Array,
     private readonly sigmas: Float64Array,
-    private readonly cellOf?: (u: number) => Cell,
+    private readonly lattice: Lattice | undefined,
   ) {
     this.count = centres.length;
     this.logScale = new Float64Array(this.count);
@@ -43,19 +55,30 @@ export class TruncatedNormalKernels implements KernelSet {
 
   addLogDensities(x: number, into: Float64Array): void {
     const { centres, sigmas, count } = this;
-    if (this.cellOf === undefined) {
+    if (this.lattice === undefined) {
       for (let i = 0; i < count; i++) {
         const z = (x - centres[i]!) / sigmas[i]!;
         into[i]! += normalLogPdf(z) + this.logScale[i]!;
       }
       return;
     }
-    const { low, high } = this.cellOf(x);
-    for (let i = 0; i < count; i++) {
-      const mu = centres[i]!;
-      const sigma = sigmas[i]!;
-      into[i]! += logNormalMass((low - mu) / sigma, (high - mu) / sigma) - this.logMassInDomain[i]!;
+    const probabilities = this.logProbabilitiesOf(this.lattice.indexOf(x));
+    for (let i = 0; i < count; i++) into[i]! += probabilities[i]!;
+  }
+
+  private logProbabilitiesOf(index: number): Float64Array {
+    let probabilities = this.logProbabilitiesByValue.get(index);
+    if (probabilities === undefined) {
+      const { low, high } = this.lattice!.cell(index);
+      probabilities = new Float64Array(this.count);
+      for (let i = 0; i < this.count; i++) {
+        const mu = this.centres[i]!;
+        const sigma = this.sigmas[i]!;
+        probabilities[i] = logNormalMass((low - mu) / sigma, (high - mu) / sigma) - this.logMassInDomain[i]!;
+      }
+      this.logProbabilitiesByValue.set(index, probabilities);
     }
+    return probabilities;
   }
 
   /**

@@ -7,7 +7,7 @@ import { ListDimension } from '../../shared/space/list-dimension.js';
 import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import { SearchSpace } from '../../shared/space/search-space.js';
 
-const continuous: ParzenDimension = { kind: 'numeric', prior: { centre: 0.5, sigma: 1 }, cellOf: undefined };
+const continuous: ParzenDimension = { kind: 'numeric', prior: { centre: 0.5, sigma: 1 }, lattice: undefined };
 const ones = (n: number) => new Float64Array(n).fill(1);
 
 function estimator(dimensions: ParzenDimension[], points: number[][], options: { multivariate: boolean; priorWeight?: number; weights?: number[] }) {
@@ -57,7 +57,7 @@ describe('Parzen estimator', () => {
     assert.equal(lattice!.kind, 'numeric');
     const observed = [[dimension.encode('2')], [dimension.encode('3')], [dimension.encode('11')]];
     const discrete = estimator([lattice!], observed, { multivariate: false });
-    const smooth = estimator([{ ...(lattice as Extract<ParzenDimension, { kind: 'numeric' }>), cellOf: undefined }], observed, { multivariate: false });
+    const smooth = estimator([{ ...(lattice as Extract<ParzenDimension, { kind: 'numeric' }>), lattice: undefined }], observed, { multivariate: false });
     let total = 0;
     for (let index = 0; index < dimension.size; index++) {
       const centre = dimension.unitOfIndex(index);
