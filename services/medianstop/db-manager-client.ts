@@ -44,7 +44,9 @@ export class DbManagerClient implements ObservationLogSource {
           .filter((log) => log.metric?.name === metricName)
           .map((log) => ({ timeStamp: log.time_stamp, value: log.metric!.value }));
       } catch (error) {
-        const code = (error as grpc.ServiceError).code;
+        const code = (error as Partial<grpc.ServiceError>).code;
+        // Anything but a gRPC status is a bug of ours, left for the host to report as INTERNAL.
+        if (typeof code !== 'number') throw error;
         if (code === grpc.status.UNAVAILABLE && attempt < this.options.attempts) {
           await new Promise((resolve) => setTimeout(resolve, delayMs));
           delayMs *= 2;

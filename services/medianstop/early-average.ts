@@ -4,8 +4,6 @@ import { parseDecimal } from '../../shared/space/numbers.js';
 export interface EarlyAverage {
   /** Mean of the first `startStep` finite values, or undefined when the log has none. */
   average: number | undefined;
-  /** How many values the mean covers: `startStep`, or fewer when the log is shorter. */
-  count: number;
   /** Values met before `startStep` finite ones were found that are not finite numbers; they are left out. */
   skipped: string[];
 }
@@ -30,5 +28,5 @@ export function earlyAverage(valuesInOrder: readonly string[], startStep: number
     mean += (value - mean) / count;
   }
   const average = count > 0 && Number.isFinite(mean) ? mean : undefined;
-  return { average, count, skipped };
+  return { average, skipped };
 }

@@ -14,7 +14,7 @@ export const EARLY_STOPPING_PORT = 6788;
 export interface MedianStopDependencies {
   logs: ObservationLogSource;
   cache?: EarlyAverageCache;
-  /** The Kubernetes trials; throws a ServiceError when the process cannot reach Kubernetes at all. */
+  /** The Kubernetes trials; rejects with a ServiceError when the process has no usable Kubernetes configuration. */
   trials: () => Promise<TrialStore>;
   /** The clock stamped on conditions. */
   now: () => Date;

@@ -8,6 +8,8 @@ import { WriteConflict, type TrialStore } from './trial-store.js';
 type KubernetesClient = typeof import('@kubernetes/client-node');
 
 const TRIALS = { group: 'kubeflow.org', version: 'v1beta1', plural: 'trials' } as const;
+/** Time one API request may take before SetTrialStatus gives up on it. */
+const REQUEST_TIMEOUT_MS = 10_000;
 export const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 /** Katib's Trials in one namespace, through the Kubernetes API. */
@@ -26,7 +28,7 @@ export class KubernetesTrialStore implements TrialStore {
 
   async get(name: string): Promise<TrialObject> {
     try {
-      return (await this.api.getNamespacedCustomObject({ ...TRIALS, namespace: this.namespace, name })) as TrialObject;
+      return (await withTimeout(this.api.getNamespacedCustomObject({ ...TRIALS, namespace: this.namespace, name }))) as TrialObject;
     } catch (error) {
       throw this.describe(error, name, 'get trials');
     }
@@ -34,7 +36,7 @@ export class KubernetesTrialStore implements TrialStore {
 
   async replaceStatus(name: string, trial: TrialObject): Promise<void> {
     try {
-      await this.api.replaceNamespacedCustomObjectStatus({ ...TRIALS, namespace: this.namespace, name, body: trial });
+      await withTimeout(this.api.replaceNamespacedCustomObjectStatus({ ...TRIALS, namespace: this.namespace, name, body: trial }));
     } catch (error) {
       if (error instanceof this.client.ApiException && error.code === 409) throw new WriteConflict(name);
       throw this.describe(error, name, 'update trials/status');
@@ -57,6 +59,28 @@ export class KubernetesTrialStore implements TrialStore {
       default:
         return new ServiceError('UNAVAILABLE', `the Kubernetes API at ${this.server} failed for ${trial}: HTTP ${error.code}: ${detail}`);
     }
+  }
+}
+
+class RequestTimeout extends Error {
+  constructor() {
+    super(`no answer within ${REQUEST_TIMEOUT_MS} ms`);
+  }
+}
+
+/**
+ * Gives up waiting after REQUEST_TIMEOUT_MS. The request itself may still land later; that is harmless because
+ * marking a trial is idempotent, and the controller's retry then finds the condition already there.
+ */
+async function withTimeout<T>(request: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeout()), REQUEST_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([request, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
