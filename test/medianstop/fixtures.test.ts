@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { GetEarlyStoppingRulesRequest } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
 import type { ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateEarlyStoppingSettingsRequest.js';
-import { fixtureAsJson, fixtureJson, fixtureRequest } from './fixture-decoding.js';
+import { decodeFixture, decodeFixtureAsJson, readFixtureJson } from '../support/fixtures.js';
 import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
 import { lines, startTestDbManager, type TestDbManager } from './test-db-manager.js';
 
@@ -24,16 +24,16 @@ after(async () => {
 });
 
 test('the early-stopping fixtures decode with our proto to exactly their JSON form', () => {
-  assert.deepEqual(fixtureAsJson(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest'), fixtureJson(`${RULES}.json`));
-  assert.deepEqual(fixtureAsJson(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'), fixtureJson(`${VALIDATE}.json`));
+  assert.deepEqual(decodeFixtureAsJson(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest'), readFixtureJson(`${RULES}.json`));
+  assert.deepEqual(decodeFixtureAsJson(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'), readFixtureJson(`${VALIDATE}.json`));
 });
 
 test("the fixture's settings validate", async () => {
-  await service.client.validate(fixtureRequest<ValidateEarlyStoppingSettingsRequest>(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'));
+  await service.client.validate(decodeFixture<ValidateEarlyStoppingSettingsRequest>(`${VALIDATE}.bin`, 'ValidateEarlyStoppingSettingsRequest'));
 });
 
 test('the fixture request is served: the two succeeded trials give the median at start_step 2', async () => {
-  const request = fixtureRequest<GetEarlyStoppingRulesRequest>(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest');
+  const request = decodeFixture<GetEarlyStoppingRulesRequest>(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest');
   assert.equal(request.db_manager_address, 'katib-db-manager.kubeflow:6789');
   db.logs.set('median-stop-00000031', lines('loss', ['0.9', '0.7', '0.5'])); // 0.8
   db.logs.set('median-stop-00000062', lines('loss', ['0.6', '0.4', '0.25'])); // 0.5
