@@ -1,0 +1,39 @@
+import type { SuggestionAlgorithm } from '../../shared/algorithm/suggestion-algorithm.js';
+import type { Point } from '../../shared/space/search-space.js';
+import { GpProposer } from './gp-proposer.js';
+import { InitialDesign } from './initial-design.js';
+import { bayesianOptimizationSettings } from './settings.js';
+
+/** The GP needs at least this many completed trials; before that, points come from the initial design. */
+const MIN_TRIALS_FOR_MODEL = 2;
+
+/**
+ * Gaussian-process Bayesian optimisation.
+ *
+ * The first `n_initial_points` trials follow a scrambled Sobol design. After that, each call fits a GP
+ * (Matern 5/2, one length scale per parameter, output scale and noise, all fitted by maximum a posteriori) to the
+ * completed trials' losses, fantasises the pending ones, and proposes the batch one point at a time, each point
+ * the maximiser of the acquisition (`acq_func`) among values no trial holds yet. Failed trials are left out of
+ * the model; UsedPoints keeps their points from being proposed again. Everything is rebuilt from the request.
+ */
+export const bayesianOptimization: SuggestionAlgorithm<typeof bayesianOptimizationSettings> = {
+  name: 'bayesianoptimization',
+  settings: bayesianOptimizationSettings,
+  randomState: (settings) => settings.randomState,
+  suggest({ space, history, count, rng, settings, experiment, used }) {
+    const trialCount = history.completed.length + history.pending.length + history.failed.length;
+    const design = new InitialDesign(space, experiment.name, settings.randomState);
+    const points: Point[] = [];
+    let proposer: GpProposer | undefined;
+    for (let slot = 0; slot < count; slot++) {
+      const trialIndex = trialCount + slot;
+      if (trialIndex < settings.initialPoints || history.completed.length < MIN_TRIALS_FOR_MODEL) {
+        points.push(design.take(trialIndex, used, rng));
+        continue;
+      }
+      proposer ??= new GpProposer(space, history, points, count - slot, settings, rng.fork());
+      points.push(proposer.propose(used, rng));
+    }
+    return points;
+  },
+};

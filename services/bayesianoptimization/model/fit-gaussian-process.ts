@@ -1,0 +1,121 @@
+import type { Rng } from '../../../shared/random/rng.js';
+import { minimiseInBox } from '../numeric/bounded-quasi-newton.js';
+import { GaussianProcess } from './gaussian-process.js';
+import { HyperparameterPrior, type Hyperparameters } from './hyperparameter-prior.js';
+import type { KernelInputs } from './kernel-inputs.js';
+import { MarginalLikelihood } from './marginal-likelihood.js';
+
+/** Losses mapped to mean 0 and standard deviation 1 (a constant mean at the sample mean), and back. */
+export interface Standardisation {
+  mean: number;
+  scale: number;
+  values: Float64Array;
+}
+
+/** Fitting the hyperparameters costs O(n^3) per step; past this many observations it uses a subset. */
+const FIT_SUBSET_SIZE = 64;
+/** Of the subset, this share is the best observations (the region that matters most); the rest is random. */
+const FIT_SUBSET_BEST_SHARE = 0.25;
+/** Start points screened by their value alone (a factorisation each, no gradient). */
+const SCREENED_STARTS = 8;
+/** How many of the best screened starts are optimised: two while the data are few and the fit cheap. */
+const OPTIMISED_STARTS_SMALL = 2;
+const OPTIMISED_STARTS_LARGE = 1;
+const SMALL_DATA = 40;
+const FIT_OPTIONS = { maxIterations: 50, gradientTolerance: 1e-3, relativeTolerance: 1e-6 };
+
+export interface FittedGaussianProcess {
+  gp: GaussianProcess;
+  hyperparameters: Hyperparameters;
+  standardisation: Standardisation;
+}
+
+export function standardise(losses: readonly number[]): Standardisation {
+  const n = losses.length;
+  // Dividing first keeps the sums finite however large the losses are.
+  let largest = 0;
+  for (const loss of losses) largest = Math.max(largest, Math.abs(loss));
+  const unit = largest > 0 && Number.isFinite(largest) ? largest : 1;
+  let mean = 0;
+  for (const loss of losses) mean += loss / unit / n;
+  let squares = 0;
+  for (const loss of losses) squares += (loss / unit - mean) ** 2;
+  const sd = Math.sqrt(squares / n);
+  const scale = sd > 1e-12 ? sd * unit : 1;
+  mean *= unit;
+  return { mean, scale, values: Float64Array.from(losses, (loss) => (loss - mean) / scale) };
+}
+
+/**
+ * The maximum a posteriori hyperparameters for standardised `targets` at encoded `points`: the log marginal
+ * likelihood plus the log prior, maximised by the bounded quasi-Newton method. Starts: the prior's centre and
+ * draws from the prior are screened by their value, and the best one or two are optimised, keeping the best result.
+ */
+export function fitHyperparameters(
+  mapping: KernelInputs,
+  points: readonly ArrayLike<number>[],
+  targets: Float64Array,
+  rng: Rng,
+): Hyperparameters {
+  const prior = new HyperparameterPrior(mapping.dimensionCount);
+  const subset = fitSubset(targets, rng);
+  const d = mapping.dimensionCount;
+  const inputs = new Float64Array(subset.length * d);
+  subset.forEach((index, row) => mapping.map(points[index]!, 0, inputs, row * d));
+  const likelihood = new MarginalLikelihood(inputs, Float64Array.from(subset, (index) => targets[index]!), mapping.categorical);
+  const problem = {
+    lower: prior.lower,
+    upper: prior.upper,
+    evaluate(theta: Float64Array, gradient: Float64Array): number {
+      const value = likelihood.evaluate(theta, gradient);
+      if (!Number.isFinite(value)) return Infinity;
+      const posterior = value + prior.logDensity(theta, gradient);
+      for (let i = 0; i < gradient.length; i++) gradient[i] = -gradient[i]!;
+      return -posterior;
+    },
+  };
+  const scratch = new Float64Array(prior.size);
+  const starts = Array.from({ length: SCREENED_STARTS }, (_, i) => (i === 0 ? prior.mean : prior.sample(rng)))
+    .map((theta) => ({ theta, value: likelihood.evaluate(theta) + prior.logDensity(theta, scratch) }))
+    .filter((start) => Number.isFinite(start.value))
+    .sort((a, b) => b.value - a.value)
+    .slice(0, subset.length <= SMALL_DATA ? OPTIMISED_STARTS_SMALL : OPTIMISED_STARTS_LARGE);
+  let best: Float64Array = prior.mean;
+  let bestValue = Infinity;
+  for (const start of starts) {
+    const result = minimiseInBox(problem, start.theta, FIT_OPTIONS);
+    if (result.value < bestValue) {
+      best = result.x;
+      bestValue = result.value;
+    }
+  }
+  return prior.decode(best);
+}
+
+/** Indices of the observations the hyperparameters are fitted on: all of them, or the best plus a random rest. */
+function fitSubset(targets: Float64Array, rng: Rng): number[] {
+  const n = targets.length;
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= FIT_SUBSET_SIZE) return all;
+  const byLoss = [...all].sort((a, b) => targets[a]! - targets[b]!);
+  const bestCount = Math.round(FIT_SUBSET_SIZE * FIT_SUBSET_BEST_SHARE);
+  const rest = rng.shuffle(byLoss.slice(bestCount)).slice(0, FIT_SUBSET_SIZE - bestCount);
+  return [...byLoss.slice(0, bestCount), ...rest].sort((a, b) => a - b);
+}
+
+/**
+ * Standardises the losses, fits the hyperparameters and conditions a GP on every observation, with room for
+ * `extraCapacity` fantasised ones.
+ */
+export function fitGaussianProcess(
+  mapping: KernelInputs,
+  points: readonly ArrayLike<number>[],
+  losses: readonly number[],
+  rng: Rng,
+  extraCapacity: number,
+): FittedGaussianProcess {
+  const standardisation = standardise(losses);
+  const hyperparameters = fitHyperparameters(mapping, points, standardisation.values, rng);
+  const gp = new GaussianProcess(mapping, points, standardisation.values, hyperparameters, points.length + extraCapacity);
+  return { gp, hyperparameters, standardisation };
+}
