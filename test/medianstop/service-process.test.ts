@@ -3,7 +3,6 @@ import { after, before, test } from 'node:test';
 import { spawnService, type ServiceProcess } from '../support/service-process.js';
 import { EarlyStoppingClient } from './early-stopping-client.js';
 import { startFakeKubernetesApi, trialObject, type FakeKubernetesApi } from './fake-kubernetes-api.js';
-import { kubernetesClientUnavailable } from './kubernetes-client-availability.js';
 import { rulesRequest, trial } from './rules-requests.js';
 import { lines, startTestDbManager, type TestDbManager } from './test-db-manager.js';
 
@@ -48,7 +47,7 @@ test('serves health, validation and rules, then drains and exits 0 on SIGTERM', 
   );
 });
 
-test('marks a trial early stopped through the Kubernetes API named by KUBECONFIG and NAMESPACE', { skip: kubernetesClientUnavailable() }, async () => {
+test('marks a trial early stopped through the Kubernetes API named by KUBECONFIG and NAMESPACE', async () => {
   const kube: FakeKubernetesApi = await startFakeKubernetesApi('katib-proc');
   kube.trials.set('proc-trial', trialObject('proc-trial', 'katib-proc'));
   let service: ServiceProcess | undefined;

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { callError, grpc } from './early-stopping-client.js';
 import { startFakeKubernetesApi, trialObject, type FakeKubernetesApi } from './fake-kubernetes-api.js';
-import { kubernetesClientUnavailable } from './kubernetes-client-availability.js';
 import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
 import { unusedAddress } from './test-db-manager.js';
 
@@ -22,7 +21,6 @@ const EXPECTED_CONDITION = {
   lastTransitionTime: '2026-11-21T08:30:15Z',
 };
 const TRIALS_PATH = `/apis/kubeflow.org/v1beta1/namespaces/${NAMESPACE}/trials`;
-const skip = kubernetesClientUnavailable();
 
 let kube: FakeKubernetesApi;
 let service: RunningMedianStop;
@@ -40,7 +38,7 @@ function requestsSince(start: number): [string, string][] {
   return kube.requests.slice(start).map((request) => [request.method, request.path.split('?')[0]!]);
 }
 
-test('the trial gets exactly the EarlyStopped condition, appended through the status subresource', { skip }, async () => {
+test('the trial gets exactly the EarlyStopped condition, appended through the status subresource', async () => {
   const original = trialObject('trial-marked', NAMESPACE);
   kube.trials.set('trial-marked', original);
   const start = kube.requests.length;
@@ -62,7 +60,7 @@ test('the trial gets exactly the EarlyStopped condition, appended through the st
   assert.deepEqual(stored.spec, original.spec);
 });
 
-test('a 409 conflict is retried on a fresh read, and the condition is written once', { skip }, async () => {
+test('a 409 conflict is retried on a fresh read, and the condition is written once', async () => {
   kube.trials.set('trial-contended', trialObject('trial-contended', NAMESPACE, '7'));
   kube.conflictOnce = true;
   const start = kube.requests.length;
@@ -80,7 +78,7 @@ test('a 409 conflict is retried on a fresh read, and the condition is written on
   assert.equal(stored.metadata!.resourceVersion, '9');
 });
 
-test('a trial already marked early stopped is left as it is', { skip }, async () => {
+test('a trial already marked early stopped is left as it is', async () => {
   kube.trials.set('trial-repeat', trialObject('trial-repeat', NAMESPACE));
   await service.client.setTrialStatus('trial-repeat');
   const start = kube.requests.length;
@@ -89,13 +87,13 @@ test('a trial already marked early stopped is left as it is', { skip }, async ()
   assert.equal(kube.trials.get('trial-repeat')!.status!.conditions!.filter((condition) => condition.type === 'EarlyStopped').length, 1);
 });
 
-test('a trial that does not exist is NOT_FOUND naming it and the namespace', { skip }, async () => {
+test('a trial that does not exist is NOT_FOUND naming it and the namespace', async () => {
   const error = await callError(service.client.setTrialStatus('trial-missing'));
   assert.equal(error.code, grpc.status.NOT_FOUND, error.details);
   assert.match(error.details, /trial "trial-missing" in namespace "katib-test" does not exist: trials.kubeflow.org "trial-missing" not found/);
 });
 
-test('an unreachable Kubernetes API is UNAVAILABLE naming the server', { skip }, async () => {
+test('an unreachable Kubernetes API is UNAVAILABLE naming the server', async () => {
   const deadApi = await startFakeKubernetesApi(NAMESPACE);
   const server = `http://${await unusedAddress()}`;
   const { writeFileSync, readFileSync } = await import('node:fs');
