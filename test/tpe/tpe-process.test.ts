@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
+import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateAlgorithmSettingsRequest.js';
+import { SuggestionClient } from '../support/clients.js';
+import { decodeFixture, fixtureNames } from '../support/fixtures.js';
+import { assignmentsOf } from '../support/requests.js';
+import { spawnService, type ServiceProcess } from '../support/service-process.js';
+
+/** A fixture request addressed to `algorithm`, with the model running from the first completed trial. */
+function fixtureFor(name: string, algorithm: string): GetSuggestionsRequest {
+  const request = decodeFixture<GetSuggestionsRequest>(`${name}.get-suggestions.bin`, 'GetSuggestionsRequest');
+  request.experiment!.spec!.algorithm = { algorithm_name: algorithm, algorithm_settings: [{ name: 'n_startup_trials', value: '1' }] };
+  return request;
+}
+
+describe('the tpe service as a process', () => {
+  let service: ServiceProcess;
+  let client: SuggestionClient;
+  before(async () => {
+    service = await spawnService('tpe');
+    client = new SuggestionClient(service.address);
+  });
+  after(async () => {
+    client.close();
+    await service.stop();
+  });
+
+  it('answers health SERVING for the name Katib probes', async () => {
+    assert.equal(await client.healthCheck('manager.v1beta1.Suggestion'), 'SERVING');
+  });
+
+  it("validates Katib's tpe and multivariate-tpe experiments as sent", async () => {
+    for (const name of ['tpe', 'multivariate-tpe']) {
+      await client.validate(decodeFixture<ValidateAlgorithmSettingsRequest>(`${name}.validate-algorithm-settings.bin`, 'ValidateAlgorithmSettingsRequest'));
+    }
+  });
+
+  for (const algorithm of ['tpe', 'multivariate-tpe']) {
+    for (const name of fixtureNames('.get-suggestions.bin').filter((name) => name !== 'reply')) {
+      it(`${algorithm} serves Katib's ${name} request with exactly current_request_number in-space assignments`, async () => {
+        const request = fixtureFor(name, algorithm);
+        const reply = await client.getSuggestions(request);
+        assert.equal(reply.parameter_assignments.length, request.current_request_number);
+        const parameters = request.experiment!.spec!.parameter_specs!.parameters!;
+        for (const entry of reply.parameter_assignments) {
+          assert.deepEqual(entry.assignments.map((a) => a.name), parameters.map((p) => p.name));
+          for (const assignment of entry.assignments) {
+            const space = parameters.find((p) => p.name === assignment.name)!.feasible_space!;
+            if (space.list!.length > 0) {
+              assert.ok(space.list!.includes(assignment.value!), `${assignment.name}=${assignment.value}`);
+            } else {
+              const value = Number(assignment.value);
+              assert.ok(value >= Number(space.min) && value <= Number(space.max), `${assignment.name}=${assignment.value}`);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('gives the same reply from a second process, as after a restart', async () => {
+    const second = await spawnService('tpe');
+    const secondClient = new SuggestionClient(second.address);
+    try {
+      for (const algorithm of ['tpe', 'multivariate-tpe']) {
+        const request = fixtureFor('tpe', algorithm);
+        assert.deepEqual(assignmentsOf(await secondClient.getSuggestions(request)), assignmentsOf(await client.getSuggestions(request)));
+      }
+    } finally {
+      secondClient.close();
+      await second.stop();
+    }
+  });
+});
