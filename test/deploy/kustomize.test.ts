@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+import { REPO_ROOT } from '../support/repo-paths.js';
+import { DEPLOY_DIR, KATIB_CONFIG_DIR, KATIB_CONFIG_FILE, kustomizationDirs, parseDocuments, readDocuments, type Doc } from './support/manifests.js';
+
+// Renders every kustomization with the real kustomize, as `kubectl apply -k` would (kubectl embeds it).
+// Install: GOTOOLCHAIN=local go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.0  (about 90 s, once).
+// Found through KUSTOMIZE, PATH, or Go's bin folder; without it these tests skip and say so.
+
+const INSTALL = 'GOTOOLCHAIN=local go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.0';
+
+function findKustomize(): string | undefined {
+  const candidates = [process.env['KUSTOMIZE'], ...(process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'kustomize'))];
+  try {
+    candidates.push(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'kustomize'));
+  } catch {
+    candidates.push(join(homedir(), 'go', 'bin', 'kustomize'));
+  }
+  return candidates.find((candidate): candidate is string => candidate !== undefined && candidate !== '' && existsSync(candidate));
+}
+
+const kustomize = findKustomize();
+const skip = kustomize === undefined ? `kustomize not found (set KUSTOMIZE or install it: ${INSTALL})` : false;
+
+function build(dir: string): Doc[] {
+  return parseDocuments(execFileSync(kustomize!, ['build', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+describe('kustomize build', { skip }, () => {
+  for (const dir of kustomizationDirs()) {
+    test(`${relative(REPO_ROOT, dir)} renders, and nothing in it is local-only`, () => {
+      const objects = build(dir);
+      assert.ok(objects.length > 0);
+      for (const object of objects) {
+        assert.ok(object.kind && object.metadata?.name, `an object without kind or name: ${JSON.stringify(object).slice(0, 200)}`);
+        assert.notEqual(object.metadata.annotations?.['config.kubernetes.io/local-config'], 'true', `${object.kind}/${object.metadata.name} would be applied`);
+      }
+    });
+  }
+
+  test("deploy/katib-config renders exactly Katib's ConfigMap, holding katib-config.yaml unchanged", () => {
+    const objects = build(KATIB_CONFIG_DIR);
+    assert.deepEqual(
+      objects.map((object) => [object.kind, object.metadata.namespace, object.metadata.name]),
+      [['ConfigMap', 'kubeflow', 'katib-config']],
+    );
+    assert.deepEqual(Object.keys(objects[0]!.data), ['katib-config.yaml']);
+    assert.equal(objects[0]!.data['katib-config.yaml'], readFileSync(KATIB_CONFIG_FILE, 'utf8'));
+  });
+
+  test('one `kustomize edit set image` changes that image wherever katib-config.yaml uses it, and nothing else', () => {
+    const work = mkdtempSync(join(tmpdir(), 'katib-ts-kustomize-'));
+    try {
+      cpSync(KATIB_CONFIG_DIR, work, { recursive: true });
+      execFileSync(kustomize!, ['edit', 'set', 'image', 'ghcr.io/katib-ts/suggestion-tpe=registry.example.com/ml/tpe:v9.9.9'], { cwd: work });
+      execFileSync(kustomize!, ['edit', 'set', 'image', 'ghcr.io/katib-ts/earlystopping-medianstop=registry.example.com/ml/medianstop@sha256:' + 'ab'.repeat(32)], {
+        cwd: work,
+      });
+      const [configMap] = build(work);
+      const rendered = parseDocuments(configMap!.data['katib-config.yaml'])[0]!;
+      const original = readDocuments(KATIB_CONFIG_FILE)[0]!;
+      const imagesOf = (config: Doc) => ({
+        suggestions: Object.fromEntries((config.runtime.suggestions as Doc[]).map((entry) => [entry.algorithmName, entry.image])),
+        earlyStoppings: Object.fromEntries((config.runtime.earlyStoppings as Doc[]).map((entry) => [entry.algorithmName, entry.image])),
+      });
+      const expected = imagesOf(original);
+      expected.suggestions['tpe'] = 'registry.example.com/ml/tpe:v9.9.9';
+      expected.suggestions['multivariate-tpe'] = 'registry.example.com/ml/tpe:v9.9.9';
+      expected.earlyStoppings['medianstop'] = 'registry.example.com/ml/medianstop@sha256:' + 'ab'.repeat(32);
+      assert.deepEqual(imagesOf(rendered), expected);
+      // Apart from the images, the configuration is the same.
+      const withoutImages = (config: Doc) => JSON.stringify(config, (key, value) => (key === 'image' ? undefined : value));
+      assert.equal(withoutImages(rendered), withoutImages(original));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('deploy/standalone puts everything, RBAC subjects included, in its one namespace', () => {
+    const objects = build(join(DEPLOY_DIR, 'standalone'));
+    const namespace = objects.find((object) => object.kind === 'Namespace')!.metadata.name;
+    for (const object of objects.filter((candidate) => candidate.kind !== 'Namespace')) {
+      assert.equal(object.metadata.namespace, namespace, `${object.kind}/${object.metadata.name}`);
+    }
+    const binding = objects.find((object) => object.kind === 'RoleBinding')!;
+    assert.equal(binding.subjects[0].namespace, namespace);
+  });
+});
