@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The benchmark CLI (npm run bench -- COMMAND ...): runs simulated Katib experiments against suggestion
+ * services and Python baselines, times services directly, and writes results, tables and plots.
+ */
+import { LATENCY_USAGE, latencyCommand } from './commands/latency-command.js';
+import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
+import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
+import { RUN_USAGE, runCommand } from './commands/run-command.js';
+
+const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> | void }> = {
+  run: { usage: RUN_USAGE, run: runCommand },
+  latency: { usage: LATENCY_USAGE, run: latencyCommand },
+  report: { usage: REPORT_USAGE, run: reportCommand },
+  problems: { usage: PROBLEMS_USAGE, run: problemsCommand },
+};
+
+function usage(): string {
+  return `usage:\n${Object.values(COMMANDS)
+    .map((command) => command.usage)
+    .join('\n\n')}`;
+}
+
+const [name, ...args] = process.argv.slice(2);
+if (name === undefined || name === 'help' || name === '--help') {
+  console.log(usage());
+} else {
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`unknown command "${name}"\n${usage()}`);
+    process.exitCode = 2;
+  } else {
+    try {
+      await command.run(args);
+    } catch (error) {
+      console.error(`bench ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** Helpers that turn command-line option strings into checked values, with messages naming the option. */
+
+export function integerOption(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} "${text}": expected an integer >= ${min}`);
+  return value;
+}
+
+export function listOption(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+export function integerListOption(name: string, text: string | undefined, fallback: number[]): number[] {
+  const items = listOption(text);
+  if (items === undefined) return fallback;
+  return items.map((item) => integerOption(name, item, 0, 1));
+}
+
+/** Each requested name must be known; `all` stands for every known one. */
+export function namesOption(name: string, text: string | undefined, known: readonly string[]): string[] | undefined {
+  const items = listOption(text);
+  if (items === undefined) return undefined;
+  if (items.length === 1 && items[0] === 'all') return [...known];
+  for (const item of items) {
+    if (!known.includes(item)) throw new Error(`--${name}: unknown "${item}"; expected some of ${known.join(', ')} (or all)`);
+  }
+  return items;
+}
+
+/** A directory name for this run's output, from the current time. */
+export function timestampedName(prefix: string): string {
+  return `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`;
+}

@@ -1,0 +1,11 @@
+import { loadCatalog } from '../problems/problem-catalog.js';
+
+export const PROBLEMS_USAGE = `npm run bench -- problems
+  Lists the benchmark problems (bench/problems/problems.json).`;
+
+export function problemsCommand(): void {
+  for (const problem of loadCatalog().problems) {
+    const parameters = problem.parameters.map((parameter) => `${parameter.name}:${parameter.parameterType}`).join(' ');
+    console.log(`${problem.name}  ${problem.objective.type} ${problem.objective.metricName}, optimum ${problem.optimum}  [${parameters}]`);
+  }
+}

@@ -1,0 +1,190 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { runSimulatedExperiment } from '../controller/simulated-controller.js';
+import { describeEnvironment } from '../environment.js';
+import { DEFAULT_PEER_PYTHON, PEER_NAMES, peerLibraryVersions, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
+import { objectiveFor } from '../problems/objective-functions.js';
+import { loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
+import { trialDurationSeconds } from '../problems/trial-duration.js';
+import { progressBar, type Progress } from '../progress/progress-bar.js';
+import { repoPath } from '../repo-paths.js';
+import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
+import { writeReport } from '../report/write-report.js';
+import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
+import { localTarget, openTarget, parseTargetSpec, settingsForSeed, type Target } from '../targets/target.js';
+import { integerOption, namesOption, timestampedName } from './option-values.js';
+
+export const RUN_USAGE = `npm run bench -- run [options]
+  Runs simulated Katib experiments against each target, on each problem, for each seed.
+  --algorithms LIST    our services' algorithms (${LOCAL_ALGORITHMS.map((entry) => entry.algorithm).join(', ')}, or all);
+                       default: every built one, unless --target or --peers is given
+  --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable); {seed} in a value is the seed
+  --peers LIST         Python baselines (${PEER_NAMES.join(', ')}, or all)
+  --problems LIST      default: all (${problemNames().join(', ')})
+  --seeds N            number of seeds (default 10), starting at --first-seed (default 0)
+  --budget N           trials per experiment, max_trial_count (default 60)
+  --parallel N         trials running at once, parallel_trial_count (default 3)
+  --deadline-ms N      per-call deadline (default 60000, as Katib's controller)
+  --python PATH        interpreter for --peers (default bench/peers/.venv/bin/python)
+  --out DIR            output directory (default bench/results/run-<time>)`;
+
+interface RunOptions {
+  settings: BenchmarkSettings;
+  targets: Target[];
+  peers: string[];
+  deadlineMs: number;
+  python: string;
+  out: string;
+}
+
+function parseRunOptions(args: string[]): RunOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      algorithms: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      peers: { type: 'string' },
+      problems: { type: 'string' },
+      seeds: { type: 'string' },
+      'first-seed': { type: 'string' },
+      budget: { type: 'string' },
+      parallel: { type: 'string' },
+      'deadline-ms': { type: 'string' },
+      python: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const external = (values.target ?? []).map(parseTargetSpec);
+  const peers = namesOption('peers', values.peers, PEER_NAMES) ?? [];
+  const knownAlgorithms = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
+  const defaultAlgorithms = external.length > 0 || peers.length > 0 ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
+  const algorithms = namesOption('algorithms', values.algorithms, knownAlgorithms) ?? defaultAlgorithms;
+  const targets = [...algorithms.map(localTarget), ...external];
+  if (targets.length === 0 && peers.length === 0) throw new Error('nothing to run: no built service, --target or --peers');
+  const seedCount = integerOption('seeds', values.seeds, 10, 1);
+  const firstSeed = integerOption('first-seed', values['first-seed'], 0, 0);
+  return {
+    settings: {
+      budget: integerOption('budget', values.budget, 60, 1),
+      parallel: integerOption('parallel', values.parallel, 3, 1),
+      seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
+      problems: namesOption('problems', values.problems, problemNames()) ?? problemNames(),
+    },
+    targets,
+    peers,
+    deadlineMs: integerOption('deadline-ms', values['deadline-ms'], 60_000, 1),
+    python: values.python ?? DEFAULT_PEER_PYTHON,
+    out: values.out ?? repoPath('bench', 'results', timestampedName('run')),
+  };
+}
+
+export async function runCommand(args: string[]): Promise<void> {
+  const options = parseRunOptions(args);
+  const { settings } = options;
+  const results: BenchmarkResults = {
+    format: RESULTS_FORMAT,
+    createdAt: new Date().toISOString(),
+    command: `npm run bench -- run ${args.join(' ')}`.trim(),
+    environment: describeEnvironment(),
+    settings,
+    runs: [],
+    unavailable: [],
+  };
+  const units = (options.targets.length + options.peers.length) * settings.problems.length * settings.seeds.length;
+  const progress = progressBar(units);
+  for (const target of options.targets) {
+    for (const problem of settings.problems) {
+      const runs = await runTargetOnProblem(target, problem, options, progress);
+      if (typeof runs === 'string') {
+        results.unavailable.push({ target: target.label, reason: runs });
+        break;
+      }
+      results.runs.push(...runs);
+    }
+  }
+  if (options.peers.length > 0) await runPeers(options, results, progress);
+  progress.finish();
+
+  mkdirSync(options.out, { recursive: true });
+  const resultsFile = path.join(options.out, 'results.json');
+  writeResults(resultsFile, results);
+  const written = await writeReport(results, options.out);
+  console.log([resultsFile, ...written].join('\n'));
+  for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
+}
+
+/** Every seed of one problem against one target; a string when the target cannot be started at all. */
+async function runTargetOnProblem(target: Target, problemName: string, options: RunOptions, progress: Progress): Promise<RunRecord[] | string> {
+  const { settings } = options;
+  const problem = problemDefinition(problemName);
+  const objective = objectiveFor(problem);
+  const durations = loadCatalog().trialDuration;
+  let open;
+  try {
+    open = await openTarget(target, options.deadlineMs);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const runs: RunRecord[] = [];
+  try {
+    for (const seed of settings.seeds) {
+      const experiment = `${problem.name}-seed${seed}`;
+      const started = performance.now();
+      const outcome = await runSimulatedExperiment(open.endpoint, {
+        settings: {
+          name: experiment,
+          problem,
+          algorithmName: target.algorithm,
+          algorithmSettings: settingsForSeed(target, seed),
+          parallelTrialCount: settings.parallel,
+          maxTrialCount: settings.budget,
+        },
+        objective,
+        durationSeconds: (number) => trialDurationSeconds(durations, problem.name, seed, number),
+      });
+      runs.push({
+        target: target.label,
+        kind: target.kind,
+        algorithm: target.algorithm,
+        problem: problem.name,
+        seed,
+        experiment,
+        ...outcome,
+        duplicates: outcome.trials.filter((trial) => trial.duplicate).length,
+        invalidAssignments: outcome.trials.filter((trial) => trial.error !== undefined).length,
+        peakRssKib: open.peakRssKib() ?? null,
+        wallSeconds: (performance.now() - started) / 1000,
+      });
+      progress.advance(`${target.label} · ${problem.name} · seed ${seed}`);
+    }
+  } finally {
+    await open.close();
+  }
+  return runs;
+}
+
+async function runPeers(options: RunOptions, results: BenchmarkResults, progress: Progress): Promise<void> {
+  const missing = peerPythonMissing(options.python);
+  if (missing !== undefined) {
+    for (const peer of options.peers) results.unavailable.push({ target: peer, reason: missing });
+    return;
+  }
+  const versions = await peerLibraryVersions(options.python);
+  for (const [library, version] of Object.entries(versions)) results.environment[`python ${library}`] = version;
+  for (const peer of options.peers) {
+    for (const problem of options.settings.problems) {
+      try {
+        const runs = await runPeer(
+          { python: options.python, peer, problem, seeds: options.settings.seeds, budget: options.settings.budget, parallel: options.settings.parallel },
+          (run) => progress.advance(`${peer} · ${problem} · seed ${run.seed}`),
+        );
+        results.runs.push(...runs);
+      } catch (error) {
+        results.unavailable.push({ target: `${peer} on ${problem}`, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+}

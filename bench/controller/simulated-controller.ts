@@ -1,0 +1,159 @@
+import { performance } from 'node:perf_hooks';
+import type { AlgorithmSetting } from '../../shared/wire/generated/api/v1/beta1/AlgorithmSetting.js';
+import { InvalidAssignmentError, parseAssignmentValues } from '../problems/assignment-values.js';
+import type { Objective } from '../problems/objective-functions.js';
+import { assignmentKey } from './assignment-key.js';
+import { experimentMessage, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
+import type { SuggestionEndpoint } from './suggestion-endpoint.js';
+
+/** One finished trial, in the order trials finished. */
+export interface TrialRecord {
+  /** 1-based creation number; the trial's name is `<experiment>-<number>`. */
+  number: number;
+  assignments: Record<string, string>;
+  /** The objective value it reported, or null when its assignment could not be evaluated. */
+  value: number | null;
+  /** Why the trial failed (an assignment outside the feasible space, ...). */
+  error?: string;
+  startSeconds: number;
+  completionSeconds: number;
+  /** Its assignment repeats an earlier trial's (or an earlier one of the same reply). */
+  duplicate: boolean;
+}
+
+/** One GetSuggestions call. */
+export interface CallRecord {
+  /** Trials in the request: completed, running and failed. */
+  historySize: number;
+  completed: number;
+  running: number;
+  /** current_request_number and total_request_number of the request. */
+  requested: number;
+  totalRequested: number;
+  milliseconds: number;
+}
+
+export interface ExperimentOutcome {
+  trials: TrialRecord[];
+  calls: CallRecord[];
+  /** Why the experiment stopped early (a rejected Validate, a failed call, a reply of the wrong size). */
+  error?: string;
+}
+
+export interface ControllerOptions {
+  settings: ExperimentSettings;
+  objective: Objective;
+  /** Simulated run time of trial `number` in seconds. */
+  durationSeconds: (number: number) => number;
+}
+
+interface SimulatedTrial extends TrialState {
+  number: number;
+  endSeconds: number;
+  duplicate: boolean;
+}
+
+/**
+ * Runs one Katib Experiment against a suggestion service the way Katib's controller does: ValidateAlgorithmSettings
+ * once, then keep `parallelTrialCount` trials running until `maxTrialCount` have been created. Whenever trials
+ * finish (in simulated time), it asks for as many new assignments as there are free slots, sending every trial so
+ * far: succeeded ones with their observation, running ones without. The clock is simulated, so an experiment
+ * takes only as long as the service's replies and the objective's evaluations.
+ */
+export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, options: ControllerOptions): Promise<ExperimentOutcome> {
+  const { settings, objective, durationSeconds } = options;
+  const problem = settings.problem;
+  const trials: SimulatedTrial[] = [];
+  const finished: TrialRecord[] = [];
+  const calls: CallRecord[] = [];
+  const seenKeys = new Set<string>();
+  let algorithmSettings: AlgorithmSetting[] = settings.algorithmSettings;
+  let totalRequested = 0;
+  let clock = 0;
+
+  const experiment = () => experimentMessage({ ...settings, algorithmSettings });
+
+  async function requestTrials(): Promise<void> {
+    const running = trials.filter((trial) => trial.phase === 'RUNNING').length;
+    const wanted = Math.min(settings.parallelTrialCount - running, settings.maxTrialCount - totalRequested);
+    if (wanted <= 0) return;
+    totalRequested += wanted;
+    const started = performance.now();
+    const reply = await endpoint.getSuggestions({
+      experiment: experiment(),
+      trials: trials.map((trial) => trialMessage(trial, problem)),
+      current_request_number: wanted,
+      total_request_number: totalRequested,
+    });
+    calls.push({
+      historySize: trials.length,
+      completed: trials.filter((trial) => trial.phase === 'SUCCEEDED').length,
+      running,
+      requested: wanted,
+      totalRequested,
+      milliseconds: performance.now() - started,
+    });
+    if (reply.parameter_assignments.length !== wanted) {
+      throw new Error(`GetSuggestions returned ${reply.parameter_assignments.length} assignments for a request of ${wanted}`);
+    }
+    if (reply.algorithm !== null && reply.algorithm.algorithm_settings.length > 0) {
+      algorithmSettings = mergeAlgorithmSettings(algorithmSettings, reply.algorithm.algorithm_settings);
+    }
+    for (const suggestion of reply.parameter_assignments) {
+      const number = trials.length + 1;
+      const assignments = suggestion.assignments.map(({ name, value }) => ({ name, value }));
+      const key = assignmentKey(problem, Object.fromEntries(assignments.map(({ name, value }) => [name, value])));
+      trials.push({
+        number,
+        name: `${settings.name}-${number}`,
+        assignments,
+        phase: 'RUNNING',
+        startSeconds: clock,
+        endSeconds: clock + durationSeconds(number),
+        duplicate: seenKeys.has(key),
+      });
+      seenKeys.add(key);
+    }
+  }
+
+  function finish(trial: SimulatedTrial): void {
+    trial.completionSeconds = trial.endSeconds;
+    const assignments = Object.fromEntries(trial.assignments.map(({ name, value }) => [name, value]));
+    const record: TrialRecord = {
+      number: trial.number,
+      assignments,
+      value: null,
+      startSeconds: trial.startSeconds,
+      completionSeconds: trial.endSeconds,
+      duplicate: trial.duplicate,
+    };
+    try {
+      const value = objective(parseAssignmentValues(problem, assignments));
+      if (!Number.isFinite(value)) throw new InvalidAssignmentError(`the objective is ${value}`);
+      trial.phase = 'SUCCEEDED';
+      trial.metricValue = String(value);
+      record.value = value;
+    } catch (error) {
+      if (!(error instanceof InvalidAssignmentError)) throw error;
+      trial.phase = 'FAILED';
+      record.error = error.message;
+    }
+    finished.push(record);
+  }
+
+  try {
+    await endpoint.validateAlgorithmSettings({ experiment: experiment() });
+    await requestTrials();
+    for (;;) {
+      const running = trials.filter((trial) => trial.phase === 'RUNNING');
+      if (running.length === 0) break;
+      // Trials that end at the same second are seen together, and replaced by one request, as in Katib.
+      clock = Math.min(...running.map((trial) => trial.endSeconds));
+      for (const trial of running) if (trial.endSeconds === clock) finish(trial);
+      await requestTrials();
+    }
+  } catch (error) {
+    return { trials: finished, calls, error: error instanceof Error ? error.message : String(error) };
+  }
+  return { trials: finished, calls };
+}

@@ -1,0 +1,204 @@
+"""The Python baselines behind one ask/tell interface.
+
+A peer is made for one experiment (a problem and a seed). `ask(count)` returns `count` (handle, assignments)
+pairs, assignments being strings as Katib would pass them to a trial; `tell(handle, value)` reports a finished
+trial's objective value, or None when it failed. Each library is used as its documentation shows, with its
+defaults unless the peer's name says otherwise.
+"""
+
+import math
+
+PEER_NAMES = (
+    "optuna-tpe",
+    "optuna-multivariate-tpe",
+    "optuna-gp",
+    "optuna-random",
+    "hyperopt-tpe",
+    "skopt-gp",
+)
+
+
+def format_value(parameter, value):
+    """A sampled value as the string a Katib trial receives."""
+    kind = parameter["parameterType"]
+    if kind == "categorical":
+        return str(value)
+    if kind == "int":
+        return str(int(round(float(value))))
+    return repr(float(value))
+
+
+def _is_log(parameter):
+    return parameter["feasibleSpace"].get("distribution") == "logUniform"
+
+
+def _discrete_values(parameter):
+    return [float(item) for item in parameter["feasibleSpace"]["list"]]
+
+
+class OptunaPeer:
+    """An Optuna study driven by ask and tell; running trials are known to the study as RUNNING."""
+
+    def __init__(self, problem, seed, make_sampler):
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self._optuna = optuna
+        self._problem = problem
+        direction = "minimize" if problem["objective"]["type"] == "minimize" else "maximize"
+        self._study = optuna.create_study(direction=direction, sampler=make_sampler(optuna, seed))
+        self._distributions = {parameter["name"]: self._distribution(parameter) for parameter in problem["parameters"]}
+
+    def _distribution(self, parameter):
+        distributions = self._optuna.distributions
+        space = parameter["feasibleSpace"]
+        kind = parameter["parameterType"]
+        if kind == "double":
+            step = float(space["step"]) if space.get("step") else None
+            return distributions.FloatDistribution(float(space["min"]), float(space["max"]), log=_is_log(parameter), step=step)
+        if kind == "int":
+            step = int(space["step"]) if space.get("step") else 1
+            return distributions.IntDistribution(int(space["min"]), int(space["max"]), log=_is_log(parameter), step=step)
+        if kind == "discrete":
+            return distributions.CategoricalDistribution(_discrete_values(parameter))
+        return distributions.CategoricalDistribution(list(space["list"]))
+
+    def ask(self, count):
+        proposals = []
+        for _ in range(count):
+            trial = self._study.ask(self._distributions)
+            assignments = {
+                parameter["name"]: format_value(parameter, trial.params[parameter["name"]]) for parameter in self._problem["parameters"]
+            }
+            proposals.append((trial, assignments))
+        return proposals
+
+    def tell(self, handle, value):
+        if value is None:
+            self._study.tell(handle, state=self._optuna.trial.TrialState.FAIL)
+        else:
+            self._study.tell(handle, value)
+
+
+class HyperoptPeer:
+    """Hyperopt's TPE driven through its Trials store, one suggestion at a time, as its own fmin queue does."""
+
+    def __init__(self, problem, seed):
+        import hyperopt
+        import numpy
+
+        self._hyperopt = hyperopt
+        self._problem = problem
+        self._minimize = problem["objective"]["type"] == "minimize"
+        self._space = {parameter["name"]: self._expression(parameter) for parameter in problem["parameters"]}
+        self._domain = hyperopt.Domain(lambda _: 0.0, self._space)
+        self._trials = hyperopt.Trials()
+        self._rng = numpy.random.default_rng(seed)
+
+    def _expression(self, parameter):
+        hp = self._hyperopt.hp
+        space = parameter["feasibleSpace"]
+        name = parameter["name"]
+        kind = parameter["parameterType"]
+        if kind == "double":
+            low, high = float(space["min"]), float(space["max"])
+            return hp.loguniform(name, math.log(low), math.log(high)) if _is_log(parameter) else hp.uniform(name, low, high)
+        if kind == "int":
+            return hp.uniformint(name, int(space["min"]), int(space["max"]))
+        if kind == "discrete":
+            return hp.choice(name, _discrete_values(parameter))
+        return hp.choice(name, list(space["list"]))
+
+    def ask(self, count):
+        proposals = []
+        for _ in range(count):
+            ids = self._trials.new_trial_ids(1)
+            self._trials.refresh()
+            docs = self._hyperopt.tpe.suggest(ids, self._domain, self._trials, int(self._rng.integers(2**31 - 1)))
+            for doc in docs:
+                doc["state"] = self._hyperopt.JOB_STATE_RUNNING
+            self._trials.insert_trial_docs(docs)
+            self._trials.refresh()
+            for doc in docs:
+                chosen = {key: values[0] for key, values in doc["misc"]["vals"].items() if values}
+                params = self._hyperopt.space_eval(self._space, chosen)
+                assignments = {parameter["name"]: format_value(parameter, params[parameter["name"]]) for parameter in self._problem["parameters"]}
+                proposals.append((doc["tid"], assignments))
+        return proposals
+
+    def tell(self, handle, value):
+        for doc in self._trials._dynamic_trials:
+            if doc["tid"] == handle:
+                doc["state"] = self._hyperopt.JOB_STATE_DONE
+                if value is None:
+                    doc["result"] = {"status": self._hyperopt.STATUS_FAIL}
+                else:
+                    doc["result"] = {"status": self._hyperopt.STATUS_OK, "loss": value if self._minimize else -value}
+        self._trials.refresh()
+
+
+class SkoptPeer:
+    """scikit-optimize's Optimizer with its defaults (GP, gp_hedge, 10 random initial points); batches by constant liar."""
+
+    def __init__(self, problem, seed):
+        import skopt
+
+        self._problem = problem
+        self._minimize = problem["objective"]["type"] == "minimize"
+        dimensions = [self._dimension(skopt.space, parameter) for parameter in problem["parameters"]]
+        self._optimizer = skopt.Optimizer(dimensions, base_estimator="GP", acq_func="gp_hedge", random_state=seed)
+
+    def _dimension(self, space_module, parameter):
+        space = parameter["feasibleSpace"]
+        name = parameter["name"]
+        kind = parameter["parameterType"]
+        prior = "log-uniform" if _is_log(parameter) else "uniform"
+        if kind == "double":
+            return space_module.Real(float(space["min"]), float(space["max"]), prior=prior, name=name)
+        if kind == "int":
+            return space_module.Integer(int(space["min"]), int(space["max"]), prior=prior, name=name)
+        if kind == "discrete":
+            return space_module.Categorical(_discrete_values(parameter), name=name)
+        return space_module.Categorical(list(space["list"]), name=name)
+
+    def ask(self, count):
+        points = self._optimizer.ask(n_points=count) if count > 1 else [self._optimizer.ask()]
+        proposals = []
+        for point in points:
+            native = [value.item() if hasattr(value, "item") else value for value in point]
+            assignments = {
+                parameter["name"]: format_value(parameter, value) for parameter, value in zip(self._problem["parameters"], native)
+            }
+            proposals.append((native, assignments))
+        return proposals
+
+    def tell(self, handle, value):
+        # scikit-optimize has no notion of a failed point: a failed trial is simply never told.
+        if value is not None:
+            self._optimizer.tell(handle, value if self._minimize else -value)
+
+
+def make_peer(name, problem, seed):
+    if name == "optuna-tpe":
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=False))
+    if name == "optuna-multivariate-tpe":
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=True))
+    if name == "optuna-gp":
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.GPSampler(seed=s))
+    if name == "optuna-random":
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.RandomSampler(seed=s))
+    if name == "hyperopt-tpe":
+        return HyperoptPeer(problem, seed)
+    if name == "skopt-gp":
+        return SkoptPeer(problem, seed)
+    raise ValueError(f'unknown peer "{name}"; known peers: {", ".join(PEER_NAMES)}')
+
+
+def library_versions():
+    versions = {}
+    for module in ("optuna", "hyperopt", "skopt", "torch", "numpy", "scipy"):
+        try:
+            versions[module] = __import__(module).__version__
+        except ImportError:
+            versions[module] = "not installed"
+    return versions

@@ -1,0 +1,54 @@
+import type { ParameterValues } from './assignment-values.js';
+import { irisKnnAccuracy, loadIris, type IrisKnnConstants } from './iris-knn.js';
+import { mixedTrainingLoss, type MixedConstants } from './mixed-training-loss.js';
+import type { ProblemDefinition } from './problem-catalog.js';
+import { ackley, branin, hartmann6, levy, rosenbrock, type AckleyConstants, type HartmannConstants } from './test-functions.js';
+
+/** A problem's objective: parsed parameter values in, the metric value a trial would report out. */
+export type Objective = (values: ParameterValues) => number;
+
+type ObjectiveFactory = (problem: ProblemDefinition) => Objective;
+
+/** The problem's parameters, in declaration order, as numbers (for the vector-valued test functions). */
+function vector(problem: ProblemDefinition, values: ParameterValues): number[] {
+  return problem.parameters.map((parameter) => values[parameter.name] as number);
+}
+
+/** Formula name (a problem's `function`) -> how to build its objective from the problem's constants. */
+const FACTORIES: Record<string, ObjectiveFactory> = {
+  branin: () => (values) => branin(values['x1'] as number, values['x2'] as number),
+  hartmann6: (problem) => (values) => hartmann6(vector(problem, values), problem.constants as HartmannConstants),
+  rosenbrock: (problem) => (values) => rosenbrock(vector(problem, values)),
+  levy: (problem) => (values) => levy(vector(problem, values)),
+  ackley: (problem) => (values) => ackley(vector(problem, values), problem.constants as AckleyConstants),
+  mixed: (problem) => (values) =>
+    mixedTrainingLoss(
+      values['learning_rate'] as number,
+      values['width'] as number,
+      values['optimizer'] as string,
+      values['dropout'] as number,
+      problem.constants as MixedConstants,
+    ),
+  'iris-knn': (problem) => {
+    const constants = problem.constants as IrisKnnConstants;
+    const data = loadIris(constants);
+    return (values) =>
+      irisKnnAccuracy(
+        data,
+        {
+          neighbours: values['n_neighbors'] as number,
+          vote: values['vote'] as 'uniform' | 'distance',
+          featureWeights: constants.featureWeightParameters.map((name) => values[name] as number),
+        },
+        constants.folds,
+      );
+  },
+};
+
+export function objectiveFor(problem: ProblemDefinition): Objective {
+  const factory = FACTORIES[problem.function];
+  if (factory === undefined) {
+    throw new Error(`problem "${problem.name}": no formula named "${problem.function}"; known: ${Object.keys(FACTORIES).join(', ')}`);
+  }
+  return factory(problem);
+}

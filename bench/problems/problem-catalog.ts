@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { repoPath } from '../repo-paths.js';
+
+/** The Katib parameter kinds, spelled as in an Experiment's spec.parameters. */
+export type ParameterType = 'double' | 'int' | 'discrete' | 'categorical';
+export type DistributionName = 'uniform' | 'logUniform' | 'normal' | 'logNormal';
+
+/** One parameter, with the field names and string numbers of a Katib Experiment spec. */
+export interface ParameterDefinition {
+  name: string;
+  parameterType: ParameterType;
+  feasibleSpace: { min?: string; max?: string; step?: string; list?: string[]; distribution?: DistributionName };
+}
+
+export interface ProblemDefinition {
+  name: string;
+  description: string;
+  /** The formula, by the name both languages register it under. */
+  function: string;
+  objective: { type: 'minimize' | 'maximize'; metricName: string };
+  optimum: number;
+  optimumNote?: string;
+  constants?: unknown;
+  parameters: ParameterDefinition[];
+}
+
+export interface TrialDurationDefinition {
+  minSeconds: number;
+  maxSeconds: number;
+}
+
+export interface ProblemCatalog {
+  trialDuration: TrialDurationDefinition;
+  problems: ProblemDefinition[];
+}
+
+/** bench/problems/problems.json, the one place problems are declared (the Python baselines read it too). */
+export const PROBLEMS_FILE = repoPath('bench', 'problems', 'problems.json');
+
+let cached: ProblemCatalog | undefined;
+
+/** The problem catalog, read once and checked for the fields the benchmark relies on. */
+export function loadCatalog(): ProblemCatalog {
+  cached ??= checkCatalog(JSON.parse(readFileSync(PROBLEMS_FILE, 'utf8')) as ProblemCatalog);
+  return cached;
+}
+
+/** The named problem's definition, or an error listing the known names. */
+export function problemDefinition(name: string): ProblemDefinition {
+  const found = loadCatalog().problems.find((problem) => problem.name === name);
+  if (found === undefined) {
+    throw new Error(`unknown problem "${name}"; known problems: ${problemNames().join(', ')}`);
+  }
+  return found;
+}
+
+export function problemNames(): string[] {
+  return loadCatalog().problems.map((problem) => problem.name);
+}
+
+const PARAMETER_TYPES: readonly string[] = ['double', 'int', 'discrete', 'categorical'];
+
+function checkCatalog(catalog: ProblemCatalog): ProblemCatalog {
+  const { minSeconds, maxSeconds } = catalog.trialDuration;
+  if (!(Number.isInteger(minSeconds) && Number.isInteger(maxSeconds) && minSeconds >= 1 && maxSeconds >= minSeconds)) {
+    throw new Error(`${PROBLEMS_FILE}: trialDuration needs whole minSeconds >= 1 and maxSeconds >= minSeconds`);
+  }
+  for (const problem of catalog.problems) {
+    const where = `${PROBLEMS_FILE}: problem "${problem.name}"`;
+    if (problem.objective.type !== 'minimize' && problem.objective.type !== 'maximize') {
+      throw new Error(`${where}: objective.type must be minimize or maximize`);
+    }
+    if (!Number.isFinite(problem.optimum)) throw new Error(`${where}: optimum must be a finite number`);
+    if (problem.parameters.length === 0) throw new Error(`${where}: has no parameters`);
+    for (const parameter of problem.parameters) {
+      if (!PARAMETER_TYPES.includes(parameter.parameterType)) {
+        throw new Error(`${where}: parameter "${parameter.name}" has parameterType "${parameter.parameterType}"`);
+      }
+    }
+  }
+  return catalog;
+}

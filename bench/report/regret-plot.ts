@@ -1,0 +1,47 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { Summary } from './aggregate.js';
+
+/** Regrets this small (or zero) are drawn at this floor, so that a log scale can show them. */
+export const REGRET_FLOOR = 1e-8;
+
+/** Regret against trial number for one problem: one median line per algorithm, its quartiles as a band. */
+export function regretPlotSpec(summary: Summary, problem: string, seeds: number): TopLevelSpec {
+  const rows = summary.cells
+    .filter((cell) => cell.problem === problem)
+    .flatMap((cell) =>
+      cell.band.flatMap((band, index) =>
+        // Before a target's first success in some seeds, the quartiles are infinite: nothing to draw yet.
+        [band.q1, band.median, band.q3].every(Number.isFinite)
+          ? [{ algorithm: cell.target, trial: index + 1, median: floor(band.median), q1: floor(band.q1), q3: floor(band.q3) }]
+          : [],
+      ),
+    );
+  const x = { field: 'trial', type: 'quantitative', title: 'trials finished' } as const;
+  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: { scheme: 'tableau10' } } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `${problem}: regret of the best value found`, subtitle: `median and quartiles over ${seeds} seeds, ${summary.parallel} trials in parallel` },
+    width: 520,
+    height: 320,
+    data: { values: rows },
+    layer: [
+      {
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: {
+          x,
+          y: { field: 'q1', type: 'quantitative', scale: { type: 'log' }, title: 'regret (log scale)' },
+          y2: { field: 'q3' },
+          color,
+        },
+      },
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' } }, color },
+      },
+    ],
+  };
+}
+
+function floor(regret: number): number {
+  return Math.max(regret, REGRET_FLOOR);
+}

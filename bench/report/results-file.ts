@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ExperimentOutcome } from '../controller/simulated-controller.js';
+
+export const RESULTS_FORMAT = 'katib-bench-results/1';
+
+/** One experiment: a target, a problem, a seed. Peers (bench/peers/run_peer.py) write the same shape. */
+export interface RunRecord extends ExperimentOutcome {
+  target: string;
+  kind: 'service' | 'endpoint' | 'peer';
+  algorithm: string;
+  problem: string;
+  seed: number;
+  experiment: string;
+  duplicates: number;
+  invalidAssignments: number;
+  /** Peak RSS of the process that made the suggestions, in KiB, as of the end of this run; null when unknown. */
+  peakRssKib: number | null;
+  wallSeconds: number;
+}
+
+export interface BenchmarkSettings {
+  budget: number;
+  parallel: number;
+  seeds: number[];
+  problems: string[];
+}
+
+export interface BenchmarkResults {
+  format: typeof RESULTS_FORMAT;
+  createdAt: string;
+  command: string;
+  environment: Record<string, string | number>;
+  settings: BenchmarkSettings;
+  runs: RunRecord[];
+  /** Targets that could not run at all, and why (not built, not installed, ...). */
+  unavailable: { target: string; reason: string }[];
+}
+
+export function writeResults(file: string, results: BenchmarkResults): void {
+  writeFileSync(file, `${JSON.stringify(results)}\n`);
+}
+
+export function readResults(file: string): BenchmarkResults {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchmarkResults;
+  if (results.format !== RESULTS_FORMAT) throw new Error(`${file} is not a ${RESULTS_FORMAT} file`);
+  return results;
+}
+
+/**
+ * Several result files as one (e.g. our services and the Python peers run side by side). They must share budget
+ * and parallelism; seeds and problems are united.
+ */
+export function mergeResults(all: readonly BenchmarkResults[]): BenchmarkResults {
+  const first = all[0];
+  if (first === undefined) throw new Error('no results to merge');
+  for (const other of all) {
+    if (other.settings.budget !== first.settings.budget || other.settings.parallel !== first.settings.parallel) {
+      throw new Error(
+        `cannot merge results of budget ${other.settings.budget}, parallel ${other.settings.parallel} with ` +
+          `budget ${first.settings.budget}, parallel ${first.settings.parallel}`,
+      );
+    }
+  }
+  const union = <T>(lists: T[][]): T[] => [...new Set(lists.flat())];
+  return {
+    ...first,
+    command: all.map((results) => results.command).join('\n'),
+    environment: Object.assign({}, ...all.map((results) => results.environment)) as Record<string, string | number>,
+    settings: {
+      budget: first.settings.budget,
+      parallel: first.settings.parallel,
+      seeds: union(all.map((results) => results.settings.seeds)).sort((a, b) => a - b),
+      problems: union(all.map((results) => results.settings.problems)),
+    },
+    runs: all.flatMap((results) => results.runs),
+    unavailable: all.flatMap((results) => results.unavailable),
+  };
+}

@@ -1,0 +1,88 @@
+import type { BenchmarkResults } from './results-file.js';
+import type { CellSummary, Summary } from './aggregate.js';
+import { formatMiB, formatNumber } from './number-format.js';
+
+/**
+ * The markdown summary: final regret per algorithm and problem (median over seeds, quartiles in brackets, the
+ * best median of each problem in bold, mean rank over problems), then each target's duplicates, latency and memory.
+ */
+export function summaryMarkdown(summary: Summary, results: BenchmarkResults): string {
+  const lines: string[] = [];
+  const seeds = results.settings.seeds.length;
+  lines.push(
+    `Regret of the best value after ${summary.budget} trials (${summary.parallel} in parallel): median over ${seeds} seeds, ` +
+      '[first quartile, third quartile]; lower is better, the best median of each problem in bold. ' +
+      'Mean rank: the average over problems of the rank of the median (1 = best).',
+    '',
+  );
+  const ranks = meanRanks(summary);
+  lines.push(`| algorithm | ${summary.problems.join(' | ')} | mean rank |`);
+  lines.push(`|---|${summary.problems.map(() => '---|').join('')}---|`);
+  for (const target of summary.targets) {
+    const cells = summary.problems.map((problem) => {
+      const cell = find(summary, target, problem);
+      if (cell === undefined || cell.trials === 0) return 'not run';
+      const median = formatNumber(cell.finalRegret.median);
+      const best = isBest(summary, cell) ? `**${median}**` : median;
+      return `${best} [${formatNumber(cell.finalRegret.q1)}, ${formatNumber(cell.finalRegret.q3)}]`;
+    });
+    lines.push(`| ${target} | ${cells.join(' | ')} | ${ranks.get(target)?.toFixed(1) ?? '—'} |`);
+  }
+  lines.push(
+    '',
+    'Per target: trials run, assignments that repeat an earlier trial of the experiment, GetSuggestions (or, for a ' +
+      'Python peer, ask) latency over all calls, the peak RSS of the process that made the suggestions, and experiments ' +
+      'that stopped early.',
+    '',
+    '| algorithm | kind | trials | duplicate assignments | invalid assignments | latency p50 ms | latency p95 ms | peak RSS MiB | stopped early |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const row of summary.byTarget) {
+    const invalid = summary.cells.filter((cell) => cell.target === row.target).reduce((total, cell) => total + cell.invalidAssignments, 0);
+    lines.push(
+      `| ${row.target} | ${row.kind} | ${row.trials} | ${row.duplicates} | ${invalid} | ${formatNumber(row.latencyP50Ms)} | ` +
+        `${formatNumber(row.latencyP95Ms)} | ${formatMiB(row.peakRssKib)} | ${row.failedRuns} |`,
+    );
+  }
+  const failures = summary.cells.filter((cell) => cell.firstError !== undefined);
+  if (failures.length > 0 || results.unavailable.length > 0) lines.push('', 'Notes:', '');
+  for (const cell of failures) {
+    lines.push(`- ${cell.target} on ${cell.problem}: ${cell.failedRuns} of ${cell.seeds} runs stopped early; first error: ${oneLine(cell.firstError!)}`);
+  }
+  for (const entry of results.unavailable) lines.push(`- ${entry.target} did not run: ${oneLine(entry.reason)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function find(summary: Summary, target: string, problem: string): CellSummary | undefined {
+  return summary.cells.find((cell) => cell.target === target && cell.problem === problem);
+}
+
+/** Cells of targets that ran no trial (e.g. a Validate that refused the problem) are neither ranked nor compared. */
+function ranked(summary: Summary, problem: string): CellSummary[] {
+  return summary.cells.filter((cell) => cell.problem === problem && cell.trials > 0);
+}
+
+function isBest(summary: Summary, cell: CellSummary): boolean {
+  const medians = ranked(summary, cell.problem).map((other) => other.finalRegret.median);
+  return Number.isFinite(cell.finalRegret.median) && cell.finalRegret.median === Math.min(...medians);
+}
+
+/** Average rank (ties share the mean of their ranks) of each target's median final regret, over the problems it ran. */
+export function meanRanks(summary: Summary): Map<string, number> {
+  const totals = new Map<string, { sum: number; count: number }>();
+  for (const problem of summary.problems) {
+    const cells = ranked(summary, problem);
+    for (const cell of cells) {
+      const better = cells.filter((other) => other.finalRegret.median < cell.finalRegret.median).length;
+      const tied = cells.filter((other) => other.finalRegret.median === cell.finalRegret.median).length;
+      const rank = better + (tied + 1) / 2;
+      const entry = totals.get(cell.target) ?? { sum: 0, count: 0 };
+      totals.set(cell.target, { sum: entry.sum + rank, count: entry.count + 1 });
+    }
+  }
+  return new Map([...totals].map(([target, { sum, count }]) => [target, sum / count]));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

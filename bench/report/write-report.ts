@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { summarise } from './aggregate.js';
+import { regretPlotSpec } from './regret-plot.js';
+import { renderSvg } from './render-svg.js';
+import type { BenchmarkResults } from './results-file.js';
+import { summaryMarkdown } from './summary-table.js';
+
+/** Writes summary.md and one regret-<problem>.svg per problem into `directory`; returns the files written. */
+export async function writeReport(results: BenchmarkResults, directory: string): Promise<string[]> {
+  mkdirSync(directory, { recursive: true });
+  const summary = summarise(results);
+  const written: string[] = [];
+  const summaryFile = path.join(directory, 'summary.md');
+  writeFileSync(summaryFile, summaryMarkdown(summary, results));
+  written.push(summaryFile);
+  for (const problem of summary.problems) {
+    const file = path.join(directory, `regret-${problem}.svg`);
+    writeFileSync(file, await renderSvg(regretPlotSpec(summary, problem, results.settings.seeds.length)));
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,77 @@
+import type { AlgorithmSetting } from '../../shared/wire/generated/api/v1/beta1/AlgorithmSetting.js';
+import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../controller/suggestion-endpoint.js';
+import { localAlgorithm } from './local-services.js';
+import { startServiceProcess } from './service-process.js';
+
+/** Something the simulated controller can run an experiment against. */
+export interface Target {
+  /** Its name in results, tables and plots. */
+  label: string;
+  kind: 'service' | 'endpoint';
+  /** The algorithm_name the experiments carry. */
+  algorithm: string;
+  /** Algorithm settings, with `{seed}` replaced by the experiment's seed. */
+  settings: AlgorithmSetting[];
+  /** For kind service: the repository's service to start; for kind endpoint: host:port. */
+  service?: string;
+  address?: string;
+}
+
+/** A target ready for calls; for our services, a process started for it. */
+export interface OpenTarget {
+  endpoint: SuggestionEndpoint;
+  /** Peak RSS of the service process in KiB, when the benchmark started it. */
+  peakRssKib(): number | undefined;
+  close(): Promise<void>;
+}
+
+export function localTarget(algorithm: string): Target {
+  return { label: algorithm, kind: 'service', algorithm, settings: [], service: localAlgorithm(algorithm).service };
+}
+
+/**
+ * Parses `--target label=host:port[,algorithm=NAME][,SETTING=VALUE...]`: any Katib-compatible Suggestion
+ * endpoint. The algorithm name defaults to the label; other pairs become algorithm settings, `{seed}` in a value
+ * standing for the experiment's seed (e.g. random_state={seed}).
+ */
+export function parseTargetSpec(text: string): Target {
+  const [head = '', ...pairs] = text.split(',');
+  const equals = head.indexOf('=');
+  const label = head.slice(0, equals).trim();
+  const address = head.slice(equals + 1).trim();
+  if (equals <= 0 || !/^[^\s:]+:\d+$/.test(address)) {
+    throw new Error(`--target "${text}": expected label=host:port[,algorithm=NAME][,SETTING=VALUE...]`);
+  }
+  let algorithm = label;
+  const settings: AlgorithmSetting[] = [];
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--target "${text}": "${pair}" is not NAME=VALUE`);
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (name === 'algorithm') algorithm = value;
+    else settings.push({ name, value });
+  }
+  return { label, kind: 'endpoint', algorithm, settings, address };
+}
+
+export function settingsForSeed(target: Target, seed: number): AlgorithmSetting[] {
+  return target.settings.map(({ name, value }) => ({ name, value: (value ?? '').replaceAll('{seed}', String(seed)) }));
+}
+
+export async function openTarget(target: Target, deadlineMs: number): Promise<OpenTarget> {
+  if (target.kind === 'endpoint') {
+    const endpoint = grpcSuggestionEndpoint(target.address!, { deadlineMs });
+    return { endpoint, peakRssKib: () => undefined, close: async () => endpoint.close() };
+  }
+  const service = await startServiceProcess(target.service!);
+  const endpoint = grpcSuggestionEndpoint(service.address, { deadlineMs });
+  return {
+    endpoint,
+    peakRssKib: () => service.peakRssKib(),
+    close: async () => {
+      endpoint.close();
+      await service.stop();
+    },
+  };
+}

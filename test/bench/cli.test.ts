@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { repoPath } from '../../bench/repo-paths.js';
+import type { BenchmarkResults } from '../../bench/report/results-file.js';
+import type { LatencyResults } from '../../bench/commands/latency-command.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+
+const CLI = repoPath('dist', 'bench', 'cli.js');
+
+async function bench(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, CI: 'true' } });
+  return stdout;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+describe('bench CLI', () => {
+  let work: string;
+  let external: ServiceProcess;
+
+  before(async () => {
+    work = mkdtempSync(path.join(tmpdir(), 'bench-cli-'));
+    // A second server process, started here, stands for any Katib-compatible endpoint.
+    external = await startServiceProcess('random');
+  });
+
+  after(async () => {
+    await external?.stop();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs experiments against an external endpoint given with --target', async () => {
+    const out = path.join(work, 'external');
+    await bench('run', '--target', `colleague=${external.address},algorithm=random,random_state={seed}`, '--problems', 'branin', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);
+    const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
+    assert.deepEqual(results.settings, { budget: 5, parallel: 2, seeds: [0, 1], problems: ['branin'] });
+    assert.equal(results.runs.length, 2);
+    for (const run of results.runs) {
+      assert.equal(run.error, undefined);
+      assert.deepEqual([run.target, run.kind, run.algorithm, run.problem], ['colleague', 'endpoint', 'random', 'branin']);
+      assert.equal(run.trials.length, 5);
+      assert.equal(run.peakRssKib, null, 'the benchmark did not start this process, so it cannot know its memory');
+    }
+    // random_state={seed}: the two seeds are two different streams.
+    assert.notDeepEqual(results.runs[0]!.trials[0]!.assignments, results.runs[1]!.trials[0]!.assignments);
+  });
+
+  it('starts our service itself, then writes a summary table and SVG plots; report merges results', async () => {
+    const out = path.join(work, 'local');
+    const printed = await bench('run', '--algorithms', 'random', '--problems', 'branin,iris-knn', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);
+    assert.match(printed, /summary\.md/);
+    const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
+    assert.equal(results.runs.length, 4);
+    assert.ok(results.runs.every((run) => run.kind === 'service' && run.peakRssKib! > 0 && run.trials.length === 5));
+
+    const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+    assert.match(summary, /^\| algorithm \| branin \| iris-knn \| mean rank \|$/m);
+    assert.match(summary, /^\| random \| \*\*[^|]+\*\* \[[^|]+\] \| \*\*[^|]+\*\* \[[^|]+\] \| 1\.0 \|$/m);
+    for (const problem of ['branin', 'iris-knn']) {
+      const svg = readFileSync(path.join(out, `regret-${problem}.svg`), 'utf8');
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.match(svg, new RegExp(`${problem}: regret of the best value found`));
+      assert.match(svg, /<path[^>]*d="M/, 'the plot has drawn lines');
+    }
+
+    const merged = path.join(work, 'merged');
+    await bench('report', path.join(out, 'results.json'), path.join(work, 'external', 'results.json'), '--out', merged);
+    const table = readFileSync(path.join(merged, 'summary.md'), 'utf8');
+    assert.match(table, /^\| random \|/m);
+    assert.match(table, /^\| colleague \|/m);
+    assert.equal(readJson<BenchmarkResults>(path.join(merged, 'results.json')).runs.length, 6);
+  });
+
+  it('times a service directly in latency mode and plots latency against history size', async () => {
+    const out = path.join(work, 'latency');
+    await bench('latency', '--algorithms', 'random', '--history', '5,20', '--batches', '1,3', '--repeats', '2', '--out', out);
+    const results = readJson<LatencyResults>(path.join(out, 'latency.json'));
+    assert.equal(results.problem, 'hartmann6');
+    assert.deepEqual(
+      results.measurements.map((m) => [m.history, m.batch, m.samplesMs.length, m.error]),
+      [
+        [5, 1, 2, undefined],
+        [5, 3, 2, undefined],
+        [20, 1, 2, undefined],
+        [20, 3, 2, undefined],
+      ],
+    );
+    assert.ok(results.peakRssKib['random']! > 0);
+    assert.match(readFileSync(path.join(out, 'latency.md'), 'utf8'), /^\| random \| 3 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| \d+ \|$/m);
+    assert.match(readFileSync(path.join(out, 'latency.svg'), 'utf8'), /^<svg/);
+  });
+});
