@@ -1,8 +1,8 @@
 import type { ParsedSettings } from '../../shared/settings/settings-schema.js';
 import { integerSetting, numberSetting } from '../../shared/settings/settings-schema.js';
 
-/** More candidates than this would make one call take seconds without improving the choice. */
-const MAX_CANDIDATES = 100_000;
+/** More candidates than this would make one call with a long history take seconds without improving the choice. */
+const MAX_CANDIDATES = 10_000;
 
 /**
  * The settings of both TPE algorithms. Katib's two stock TPE backends spell them differently (hyperopt:

@@ -106,6 +106,7 @@ describe('the tpe service through a real gRPC server', () => {
     [{ prior_weight: '-1' }, /"prior_weight".*"-1"/],
     [{ n_ei_candidates: '0' }, /"n_ei_candidates".*"0".*integer/],
     [{ n_EI_candidates: '2.5' }, /"n_EI_candidates".*"2.5".*integer/],
+    [{ n_ei_candidates: '20000' }, /"n_ei_candidates".*"20000".*integer in \[1, 10000\]/],
     [{ n_startup_trials: '-1' }, /"n_startup_trials".*"-1".*integer >= 0/],
     [{ n_startup_trials: 'ten' }, /"n_startup_trials".*"ten"/],
     [{ random_state: '-3' }, /"random_state".*"-3".*integer >= 0/],
