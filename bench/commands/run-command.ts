@@ -95,6 +95,10 @@ export async function runCommand(args: string[]): Promise<void> {
   };
   const units = (options.targets.length + options.peers.length) * settings.problems.length * settings.seeds.length;
   const progress = progressBar(units);
+  mkdirSync(options.out, { recursive: true });
+  const resultsFile = path.join(options.out, 'results.json');
+  // Written after every target and problem, so that a long run stopped part-way keeps what it finished.
+  const save = () => writeResults(resultsFile, results);
   for (const target of options.targets) {
     for (const problem of settings.problems) {
       const runs = await runTargetOnProblem(target, problem, options, progress);
@@ -103,14 +107,13 @@ export async function runCommand(args: string[]): Promise<void> {
         break;
       }
       results.runs.push(...runs);
+      save();
     }
   }
-  if (options.peers.length > 0) await runPeers(options, results, progress);
+  if (options.peers.length > 0) await runPeers(options, results, progress, save);
   progress.finish();
 
-  mkdirSync(options.out, { recursive: true });
-  const resultsFile = path.join(options.out, 'results.json');
-  writeResults(resultsFile, results);
+  save();
   const written = await writeReport(results, options.out);
   console.log([resultsFile, ...written].join('\n'));
   for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
@@ -166,7 +169,7 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
   return runs;
 }
 
-async function runPeers(options: RunOptions, results: BenchmarkResults, progress: Progress): Promise<void> {
+async function runPeers(options: RunOptions, results: BenchmarkResults, progress: Progress, save: () => void): Promise<void> {
   const missing = peerPythonMissing(options.python);
   if (missing !== undefined) {
     for (const peer of options.peers) results.unavailable.push({ target: peer, reason: missing });
@@ -185,6 +188,7 @@ async function runPeers(options: RunOptions, results: BenchmarkResults, progress
       } catch (error) {
         results.unavailable.push({ target: `${peer} on ${problem}`, reason: error instanceof Error ? error.message : String(error) });
       }
+      save();
     }
   }
 }

@@ -34,7 +34,9 @@ export function peerPythonMissing(python: string): string | undefined {
 
 /** Runs one peer on one problem for every seed, reporting each experiment as the runner prints it. */
 export function runPeer(job: PeerJob, onRun: (run: RunRecord) => void): Promise<RunRecord[]> {
+  // -B: no __pycache__ folders in the source tree.
   const args = [
+    '-B',
     RUNNER,
     ...['--peer', job.peer, '--problem', job.problem, '--seeds', job.seeds.join(',')],
     ...['--budget', String(job.budget), '--parallel', String(job.parallel)],
@@ -60,7 +62,7 @@ export function runPeer(job: PeerJob, onRun: (run: RunRecord) => void): Promise<
 /** The versions of the Python libraries, for the results' environment. */
 export function peerLibraryVersions(python: string): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [RUNNER, '--versions'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(python, ['-B', RUNNER, '--versions'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.once('error', reject);

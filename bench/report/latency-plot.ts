@@ -20,7 +20,7 @@ export function latencyPlotSpec(points: readonly LatencyPoint[], problem: string
     encoding: {
       x: { field: 'history', type: 'quantitative', scale: { type: 'log' }, title: 'completed trials in the request' },
       y: { field: 'p50Ms', type: 'quantitative', scale: { type: 'log' }, title: 'latency p50 (ms, log scale)' },
-      color: { field: 'target', type: 'nominal', title: 'algorithm', scale: { scheme: 'tableau10' } },
+      color: { field: 'target', type: 'nominal', title: 'algorithm', scale: { scheme: 'tableau10' }, legend: { labelLimit: 320 } },
       strokeDash: { field: 'batch', type: 'nominal', title: 'assignments per call' },
     },
   };

@@ -18,9 +18,11 @@ export function regretPlotSpec(summary: Summary, problem: string, seeds: number)
     );
   const x = { field: 'trial', type: 'quantitative', title: 'trials finished' } as const;
   const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: { scheme: 'tableau10' } } as const;
+  // Both layers share one legend; drawn as strokes, since the bands' pale fill would make faint swatches.
+  const lineLegend = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 3, labelLimit: 320 } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${problem}: regret of the best value found`, subtitle: `median and quartiles over ${seeds} seeds, ${summary.parallel} trials in parallel` },
+    title: { text: `${problem}: regret of the best value found`, subtitle: `median and quartiles over ${seeds} seed${seeds === 1 ? '' : 's'}, ${summary.parallel} trials in parallel` },
     width: 520,
     height: 320,
     data: { values: rows },
@@ -31,12 +33,12 @@ export function regretPlotSpec(summary: Summary, problem: string, seeds: number)
           x,
           y: { field: 'q1', type: 'quantitative', scale: { type: 'log' }, title: 'regret (log scale)' },
           y2: { field: 'q3' },
-          color,
+          color: { ...color, legend: lineLegend },
         },
       },
       {
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' } }, color },
+        encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' } }, color: { ...color, legend: lineLegend } },
       },
     ],
   };

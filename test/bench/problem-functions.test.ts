@@ -41,7 +41,7 @@ describe('problem functions', () => {
   });
 
   it('match every shared test point in Python (plain python3)', () => {
-    const check = spawnSync('python3', [repoPath('bench', 'problems', 'check_test_points.py')], { encoding: 'utf8' });
+    const check = spawnSync('python3', ['-B', repoPath('bench', 'problems', 'check_test_points.py')], { encoding: 'utf8' });
     assert.equal(check.error, undefined, `python3 could not run: ${check.error?.message}`);
     assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
     assert.match(check.stdout, new RegExp(`^${table.points.length + table.durations.length} passed, 0 failed$`, 'm'));
