@@ -6,14 +6,20 @@ import { renderSvg } from './render-svg.js';
 import type { BenchmarkResults } from './results-file.js';
 import { summaryMarkdown } from './summary-table.js';
 
-/** Writes summary.md and one regret-<problem>.svg per problem into `directory`; returns the files written. */
+/**
+ * Writes summary.md, summary.json (the regret curves' medians and quartiles per trial, latency and memory per
+ * target; infinite regrets, before a first success, as null) and one regret-<problem>.svg per problem into
+ * `directory`; returns the files written.
+ */
 export async function writeReport(results: BenchmarkResults, directory: string): Promise<string[]> {
   mkdirSync(directory, { recursive: true });
   const summary = summarise(results);
   const written: string[] = [];
   const summaryFile = path.join(directory, 'summary.md');
   writeFileSync(summaryFile, summaryMarkdown(summary, results));
-  written.push(summaryFile);
+  const summaryJson = path.join(directory, 'summary.json');
+  writeFileSync(summaryJson, `${JSON.stringify(summary)}\n`);
+  written.push(summaryFile, summaryJson);
   for (const problem of summary.problems) {
     const file = path.join(directory, `regret-${problem}.svg`);
     writeFileSync(file, await renderSvg(regretPlotSpec(summary, problem, results.settings.seeds.length)));

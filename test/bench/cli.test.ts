@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { repoPath } from '../../bench/repo-paths.js';
+import type { Summary } from '../../bench/report/aggregate.js';
 import type { BenchmarkResults } from '../../bench/report/results-file.js';
 import type { LatencyResults } from '../../bench/commands/latency-command.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
@@ -59,6 +60,16 @@ describe('bench CLI', () => {
     const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
     assert.equal(results.runs.length, 4);
     assert.ok(results.runs.every((run) => run.kind === 'service' && run.peakRssKib! > 0 && run.trials.length === 5));
+
+    const curves = readJson<Summary>(path.join(out, 'summary.json'));
+    assert.deepEqual(curves.cells.map((cell) => [cell.target, cell.problem, cell.seeds, cell.band.length]), [
+      ['random', 'branin', 2, 5],
+      ['random', 'iris-knn', 2, 5],
+    ]);
+    for (const cell of curves.cells) {
+      const medians = cell.band.map((band) => band.median);
+      assert.ok(medians.every((median, k) => k === 0 || median <= medians[k - 1]!), 'the regret of the best so far never grows');
+    }
 
     const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
     assert.match(summary, /^\| algorithm \| branin \| iris-knn \| mean rank \|$/m);
