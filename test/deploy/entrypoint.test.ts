@@ -3,9 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assembleImageApp, builtServices, imageStart, makeImageTable } from './support/image-contents.js';
+import { DEPLOY_DIR, readDocuments, readKustomization } from './support/manifests.js';
 import {
   ALGORITHMS_OF,
   EARLY_STOPPING_SERVICES,
+  experimentFromManifest,
   getEarlyStoppingRules,
   getSuggestions,
   healthNamesOf,
@@ -16,6 +18,8 @@ import {
   startProcess,
   terminate,
   TEST_GRACE_SECONDS,
+  validateAlgorithmSettings,
+  validateEarlyStoppingSettings,
   type FakeDbManager,
 } from './support/service-smoke.js';
 
@@ -25,6 +29,10 @@ import {
 
 const services = builtServices();
 const table = makeImageTable();
+const examples = (readKustomization(join(DEPLOY_DIR, 'examples')).resources as string[]).map((path) => ({
+  path,
+  experiment: experimentFromManifest(readDocuments(join(DEPLOY_DIR, 'examples', path))[0]!),
+}));
 
 describe('what each image would run', () => {
   test('every service with an entry point has a compiled one and an image in the Makefile', () => {
@@ -85,10 +93,21 @@ describe('what each image would run', () => {
             const reply = await getEarlyStoppingRules(address, smokeEarlyStoppingRequest(dbManager!.address));
             assert.equal(reply.early_stopping_rules.length, 1);
             assert.equal(dbManager!.requests.length, 3, 'one observation log read per succeeded trial');
+            // deploy/examples' early-stopping settings are accepted as Katib would send them.
+            for (const { path, experiment } of examples.filter((example) => example.experiment.spec?.early_stopping?.algorithm_name === service)) {
+              await validateEarlyStoppingSettings(address, experiment).catch((error: Error) => assert.fail(`${path}: ${error.message}`));
+            }
           } else {
             for (const algorithm of ALGORITHMS_OF[service] ?? [service]) {
               const reply = await getSuggestions(address, smokeSuggestionsRequest(algorithm, 2));
               assert.equal(reply.parameter_assignments.length, 2, `${algorithm}: exactly the requested number of assignments`);
+            }
+            // deploy/examples for this service validate, and their first request is answered in full.
+            for (const { path, experiment } of examples.filter((example) => (ALGORITHMS_OF[service] ?? []).includes(example.experiment.spec!.algorithm!.algorithm_name!))) {
+              await validateAlgorithmSettings(address, experiment).catch((error: Error) => assert.fail(`${path}: ${error.message}`));
+              const count = experiment.spec!.parallel_trial_count!;
+              const reply = await getSuggestions(address, { experiment, trials: [], current_request_number: count, total_request_number: count });
+              assert.equal(reply.parameter_assignments.length, count, path);
             }
           }
           const ended = await terminate(started.child.pid!, started.exited);

@@ -9,6 +9,7 @@ import type { GetEarlyStoppingRulesRequest } from '../../../shared/wire/generate
 import type { GetObservationLogRequest__Output } from '../../../shared/wire/generated/api/v1/beta1/GetObservationLogRequest.js';
 import type { GetSuggestionsReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetSuggestionsReply.js';
 import type { GetSuggestionsRequest } from '../../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
+import type { Experiment } from '../../../shared/wire/generated/api/v1/beta1/Experiment.js';
 import { categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../../support/requests.js';
 
 /**
@@ -221,4 +222,58 @@ export async function terminate(pid: number, exited: StartedProcess['exited'], g
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A Katib Experiment manifest (deploy/examples) as the controller sends it over the wire. */
+export function experimentFromManifest(manifest: Record<string, any>): Experiment {
+  const spec = manifest['spec'];
+  const settings = (list: { name: string; value: string }[] | undefined) => (list ?? []).map(({ name, value }) => ({ name, value }));
+  return {
+    name: manifest['metadata'].name,
+    spec: {
+      parameter_specs: {
+        parameters: (spec.parameters as Record<string, any>[]).map((parameter) => ({
+          name: parameter['name'],
+          parameter_type: String(parameter['parameterType']).toUpperCase() as 'DOUBLE',
+          feasible_space: {
+            ...parameter['feasibleSpace'],
+            ...(parameter['feasibleSpace'].distribution ? { distribution: toWireDistribution(parameter['feasibleSpace'].distribution) } : {}),
+          },
+        })),
+      },
+      objective: {
+        type: String(spec.objective.type).toUpperCase() as 'MINIMIZE',
+        goal: spec.objective.goal,
+        objective_metric_name: spec.objective.objectiveMetricName,
+        additional_metric_names: spec.objective.additionalMetricNames ?? [],
+      },
+      algorithm: { algorithm_name: spec.algorithm.algorithmName, algorithm_settings: settings(spec.algorithm.algorithmSettings) },
+      ...(spec.earlyStopping
+        ? { early_stopping: { algorithm_name: spec.earlyStopping.algorithmName, algorithm_settings: settings(spec.earlyStopping.algorithmSettings) } }
+        : {}),
+      parallel_trial_count: spec.parallelTrialCount,
+      max_trial_count: spec.maxTrialCount,
+    },
+  };
+}
+
+/** Katib's CRD spells distributions camelCase (logUniform); the wire enum is LOG_UNIFORM. */
+function toWireDistribution(distribution: string): string {
+  return distribution.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+export function validateAlgorithmSettings(address: string, spec: Experiment, deadlineMs = 30_000): Promise<void> {
+  const client = new katibApi.Suggestion(address, grpc.credentials.createInsecure());
+  return new Promise<void>((resolve, reject) => {
+    client.ValidateAlgorithmSettings({ experiment: spec }, { deadline: Date.now() + deadlineMs }, (error) => (error ? reject(error) : resolve()));
+  }).finally(() => client.close());
+}
+
+export function validateEarlyStoppingSettings(address: string, spec: Experiment, deadlineMs = 30_000): Promise<void> {
+  const client = new katibApi.EarlyStopping(address, grpc.credentials.createInsecure());
+  return new Promise<void>((resolve, reject) => {
+    client.ValidateEarlyStoppingSettings({ early_stopping: spec.spec!.early_stopping! }, { deadline: Date.now() + deadlineMs }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+  }).finally(() => client.close());
 }
