@@ -118,6 +118,9 @@ export async function latencyCommand(args: string[]): Promise<void> {
     try {
       results.measurements.push(...(await timeTarget(target, open, histories, options, progress)));
       results.peakRssKib[target.label] = open.peakRssKib() ?? null;
+    } catch (error) {
+      // Validate refused the space (grid needs steps) or the warm-up call failed: nothing to time.
+      results.unavailable.push({ target: target.label, reason: error instanceof Error ? error.message : String(error) });
     } finally {
       await open.close();
     }

@@ -12,7 +12,7 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
   lines.push(
     `Regret of the best value after ${summary.budget} trials (${summary.parallel} in parallel): median over ${seeds} seeds, ` +
       '[first quartile, third quartile]; lower is better, the best median of each problem in bold. ' +
-      'Mean rank: the average over problems of the rank of the median (1 = best).',
+      'Mean rank: the average over problems of the rank of the median (1 = best), for algorithms that ran every problem.',
     '',
   );
   const ranks = meanRanks(summary);
@@ -67,7 +67,7 @@ function isBest(summary: Summary, cell: CellSummary): boolean {
   return Number.isFinite(cell.finalRegret.median) && cell.finalRegret.median === Math.min(...medians);
 }
 
-/** Average rank (ties share the mean of their ranks) of each target's median final regret, over the problems it ran. */
+/** Average rank over problems (ties share the mean of their ranks) of each target's median final regret. */
 export function meanRanks(summary: Summary): Map<string, number> {
   const totals = new Map<string, { sum: number; count: number }>();
   for (const problem of summary.problems) {
@@ -80,7 +80,10 @@ export function meanRanks(summary: Summary): Map<string, number> {
       totals.set(cell.target, { sum: entry.sum + rank, count: entry.count + 1 });
     }
   }
-  return new Map([...totals].map(([target, { sum, count }]) => [target, sum / count]));
+  // A mean over fewer problems would not compare with the others: only targets that ran every problem get one.
+  return new Map(
+    [...totals].filter(([, { count }]) => count === summary.problems.length).map(([target, { sum, count }]) => [target, sum / count]),
+  );
 }
 
 function oneLine(text: string): string {

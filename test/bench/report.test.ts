@@ -60,16 +60,19 @@ describe('summary', () => {
     run('good', 'branin', seed, [5, 4, 3]),
     run('poor', 'branin', seed, [1, 1, 1]),
     run('refused', 'mixed', seed, [], 'ValidateAlgorithmSettings failed with INVALID_ARGUMENT: needs a step'),
+    run('partial', 'mixed', seed, [0.5, 0.5, 0.5]),
   ]);
   const summary = summarise(results(runs, ['mixed', 'branin']));
 
-  it('marks the best median of each problem and ranks targets over problems, leaving out targets that ran nothing', () => {
+  it('marks the best median of each problem and ranks targets over problems, a mean rank only for those that ran them all', () => {
     const markdown = summaryMarkdown(summary, results(runs, ['mixed', 'branin']));
     assert.match(markdown, /^\| good \| \*\*0\.1\*\* \[0\.075, 0\.1\] \| 2\.6 \[2\.6, 2\.6\] \| 1\.5 \|$/m);
-    assert.match(markdown, /^\| poor \| 0\.7 \[0\.7, 0\.7\] \| \*\*0\.602\*\* \[0\.602, 0\.602\] \| 1\.5 \|$/m);
+    assert.match(markdown, /^\| poor \| 0\.7 \[0\.7, 0\.7\] \| \*\*0\.602\*\* \[0\.602, 0\.602\] \| 2\.0 \|$/m);
+    assert.match(markdown, /^\| partial \| 0\.5 \[0\.5, 0\.5\] \| not run \| — \|$/m);
     assert.match(markdown, /^\| refused \| not run \| not run \| — \|$/m);
     assert.match(markdown, /refused on mixed: 3 of 3 runs stopped early; first error: ValidateAlgorithmSettings failed/);
-    assert.deepEqual(meanRanks(summary), new Map([['good', 1.5], ['poor', 1.5]]));
+    // On mixed: good 1, partial 2, poor 3; on branin: poor 1, good 2. Partial ran one problem: no mean.
+    assert.deepEqual(meanRanks(summary), new Map([['good', 1.5], ['poor', 2]]));
   });
 
   it('reports latency percentiles and peak memory per target', () => {
