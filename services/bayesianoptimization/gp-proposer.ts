@@ -65,7 +65,7 @@ export class GpProposer {
       capacity - completed.length,
     );
     const gp = this.fitted.gp;
-    const losses = this.fitted.standardisation.values;
+    const losses = this.fitted.targets;
     this.bestLoss = Math.min(...losses);
     this.incumbents = completed
       .map((trial, i) => ({ point: trial.point, loss: losses[i]! }))

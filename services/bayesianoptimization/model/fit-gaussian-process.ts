@@ -4,6 +4,7 @@ import { GaussianProcess } from './gaussian-process.js';
 import { HyperparameterPrior, type Hyperparameters } from './hyperparameter-prior.js';
 import type { KernelInputs } from './kernel-inputs.js';
 import { MarginalLikelihood } from './marginal-likelihood.js';
+import { fitYeoJohnsonLambda, yeoJohnson } from './output-warping.js';
 
 /** Losses mapped to mean 0 and standard deviation 1 (a constant mean at the sample mean), and back. */
 export interface Standardisation {
@@ -27,7 +28,8 @@ const FIT_OPTIONS = { maxIterations: 50, gradientTolerance: 1e-3, relativeTolera
 export interface FittedGaussianProcess {
   gp: GaussianProcess;
   hyperparameters: Hyperparameters;
-  standardisation: Standardisation;
+  /** The transformed losses the GP is conditioned on, in the order given. */
+  targets: Float64Array;
 }
 
 export function standardise(losses: readonly number[]): Standardisation {
@@ -44,6 +46,13 @@ export function standardise(losses: readonly number[]): Standardisation {
   const scale = sd > 1e-12 ? sd * unit : 1;
   mean *= unit;
   return { mean, scale, values: Float64Array.from(losses, (loss) => (loss - mean) / scale) };
+}
+
+/** Standardised, then Yeo-Johnson transformed (see output-warping.ts), then standardised again. */
+export function warpLosses(losses: readonly number[]): Float64Array {
+  const standardised = standardise(losses).values;
+  const lambda = fitYeoJohnsonLambda(standardised);
+  return standardise(Array.from(standardised, (value) => yeoJohnson(value, lambda))).values;
 }
 
 /**
@@ -114,8 +123,8 @@ export function fitGaussianProcess(
   rng: Rng,
   extraCapacity: number,
 ): FittedGaussianProcess {
-  const standardisation = standardise(losses);
-  const hyperparameters = fitHyperparameters(mapping, points, standardisation.values, rng);
-  const gp = new GaussianProcess(mapping, points, standardisation.values, hyperparameters, points.length + extraCapacity);
-  return { gp, hyperparameters, standardisation };
+  const targets = warpLosses(losses);
+  const hyperparameters = fitHyperparameters(mapping, points, targets, rng);
+  const gp = new GaussianProcess(mapping, points, targets, hyperparameters, points.length + extraCapacity);
+  return { gp, hyperparameters, targets };
 }

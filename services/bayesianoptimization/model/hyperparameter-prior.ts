@@ -7,8 +7,12 @@ import type { Rng } from '../../../shared/random/rng.js';
  * boxes keep the covariance matrix well away from singular.
  *
  * Losses are standardised before fitting, so the output scale is near 1 a priori. Length scales are in units of
- * the encoded [0, 1] inputs; their prior centre grows like sqrt(d) (Hvarfner et al. 2024, "Vanilla Bayesian
- * optimization performs great in high dimensions"), since distances in the unit cube grow that way.
+ * the encoded [0, 1] inputs; their prior centre grows like sqrt(d), as distances in the unit cube do (Hvarfner
+ * et al. 2024, "Vanilla Bayesian optimization performs great in high dimensions"), from a median of 0.135 sqrt(d).
+ * That is short: the GP falls back to its prior soon away from the data, so EI keeps some interest in unexplored
+ * regions. Over 20 seeds of Hartmann-6 (60 trials, 3 in parallel) the median regret was 0.0014 with it,
+ * against 0.011 with 0.5 sqrt(d) (and 0.4 over 10 seeds with BoTorch's 4.1 sqrt(d)); Branin and Rosenbrock-4
+ * did as well or better.
  */
 export interface Hyperparameters {
   lengthScales: Float64Array;
@@ -23,6 +27,7 @@ interface LogNormalBox {
   upper: number;
 }
 
+const LENGTH_SCALE_MEDIAN_PER_ROOT_DIMENSION = 0.135;
 const LENGTH_SCALE = { sd: 1.5, lower: Math.log(0.01), upper: Math.log(100) };
 const SIGNAL_VARIANCE: LogNormalBox = { mean: 0, sd: 1.5, lower: Math.log(1e-3), upper: Math.log(1e3) };
 const NOISE_VARIANCE: LogNormalBox = { mean: Math.log(1e-3), sd: 2, lower: Math.log(1e-6), upper: Math.log(1) };
@@ -36,7 +41,7 @@ export class HyperparameterPrior {
 
   constructor(readonly dimensionCount: number) {
     this.size = dimensionCount + 2;
-    const lengthScaleMean = Math.log(0.5) + 0.5 * Math.log(dimensionCount);
+    const lengthScaleMean = Math.log(LENGTH_SCALE_MEDIAN_PER_ROOT_DIMENSION * Math.sqrt(dimensionCount));
     const boxes: LogNormalBox[] = [
       ...Array.from({ length: dimensionCount }, () => ({ ...LENGTH_SCALE, mean: lengthScaleMean })),
       SIGNAL_VARIANCE,
