@@ -4,6 +4,8 @@ import { ENUMERABLE_SIZE, type Point, type SearchSpace } from '../space/search-s
 
 /** Rejection sampling gives up after this many repeats in a row and enumerates the unused points instead. */
 const REJECTION_ATTEMPTS = 64;
+/** Uniform draws in a space too large to enumerate before it counts as used up (see takeRandom). */
+const UNIFORM_ATTEMPTS = 10_000;
 
 /** The set of assignments already taken, by SearchSpace.key. */
 export class UsedPoints {
@@ -49,10 +51,17 @@ export class UsedPoints {
     }
     if (this.space.size > ENUMERABLE_SIZE) {
       // Trials number far fewer than a space this large has points, so uniform draws are almost never taken.
-      for (;;) {
+      // A continuous DOUBLE can still hold only a few distinct values (a range a few twelve-digit decimals or a
+      // few subnormals wide): when every draw repeats, the space is used up in practice, so say so instead of
+      // drawing forever.
+      for (let attempt = 0; attempt < UNIFORM_ATTEMPTS; attempt++) {
         const point = this.space.canonical(this.space.uniformPoint(rng));
         if (this.add(point)) return point;
       }
+      throw failedPrecondition(
+        `the search space has no unused assignments left that ${UNIFORM_ATTEMPTS} random draws could find ` +
+          `(${this.keys.size} are used; a DOUBLE range may be too narrow to hold more distinct values)`,
+      );
     }
     const unused: number[] = [];
     for (let index = 0; index < this.space.size; index++) {

@@ -143,7 +143,12 @@ export class NumericDimension implements Dimension {
   }
 
   private format(value: number): string {
-    return this.kind === 'int' ? String(Math.round(value)) : formatDouble(value);
+    if (this.kind === 'int') return String(Math.round(value));
+    // Twelve digits can round a value past a bound written with more digits (min 0.1234567890123 becomes
+    // 0.123456789012); the value itself, clamped to [min, max], is written in full then.
+    const text = formatDouble(value);
+    const rounded = Number(text);
+    return rounded < this.min || rounded > this.max ? String(Math.min(this.max, Math.max(this.min, value))) : text;
   }
 
   private scale(value: number): number {

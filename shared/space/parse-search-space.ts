@@ -51,6 +51,10 @@ function parseNumeric(
   const min = numberField(name, 'min', space.min, kind);
   const max = numberField(name, 'max', space.max, kind);
   if (min > max) throw invalidArgument(`parameter ${quote(name)}: min ${quote(space.min)} is greater than max ${quote(space.max)}`);
+  if (!Number.isFinite(max - min)) {
+    // The encoding needs max - min as a double; a wider range would turn every suggestion into NaN.
+    throw invalidArgument(`parameter ${quote(name)}: [${space.min}, ${space.max}] is too wide; max - min must be below ${Number.MAX_VALUE}`);
+  }
   let step: number | undefined;
   if (space.step.trim() !== '') {
     step = numberField(name, 'step', space.step, kind);
