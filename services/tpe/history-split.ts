@@ -1,4 +1,4 @@
-/** The good set never holds more than this many trials, and trials newer than this many keep full weight. */
+/** The good set never holds more than this many trials, and the last this many observations of a set keep full weight. */
 export const WINDOW = 25;
 
 /**
@@ -12,29 +12,25 @@ export function goodSetSize(completedCount: number, gamma: number | undefined): 
 }
 
 /**
- * Indices of the `goodSize` lowest losses (ties go to the earlier trial) and of the rest, each list in the
- * trials' original (chronological) order.
+ * Trial indices ranked by loss, best first (ties to the earlier trial): the first `goodSize` form the good set,
+ * the rest the bad set, both still in that order.
  */
 export function splitByLoss(losses: readonly number[], goodSize: number): { good: number[]; bad: number[] } {
   const ranked = losses.map((_, i) => i).sort((a, b) => losses[a]! - losses[b]! || a - b);
-  const isGood = new Uint8Array(losses.length);
-  for (let rank = 0; rank < goodSize; rank++) isGood[ranked[rank]!] = 1;
-  const good: number[] = [];
-  const bad: number[] = [];
-  for (let i = 0; i < losses.length; i++) (isGood[i] ? good : bad).push(i);
-  return { good, bad };
+  return { good: ranked.slice(0, goodSize), bad: ranked.slice(goodSize) };
 }
 
 /**
- * Weights for `count` observations in chronological order, by hyperopt's "linear forgetting": all 1 up to WINDOW
- * observations; beyond that the newest WINDOW keep weight 1 and older ones ramp linearly from 1/count (the
- * oldest) towards 1, so a model of a long experiment follows where the search has moved.
+ * Weights for `count` observations: all 1 up to WINDOW observations; beyond that the last WINDOW keep weight 1
+ * and the earlier ones ramp linearly from 1/count (the first) towards 1. This is hyperopt's "linear forgetting"
+ * when the observations are in chronological order; the sampler applies it to the bad set ranked by loss (as
+ * optuna does), which fades the bad trials nearest the good ones, see tpe-sampler.ts.
  */
-export function forgettingWeights(count: number): Float64Array {
+export function rampWeights(count: number): Float64Array {
   const weights = new Float64Array(count).fill(1);
-  const old = count - WINDOW;
-  if (old <= 0) return weights;
+  const ramped = count - WINDOW;
+  if (ramped <= 0) return weights;
   const first = 1 / count;
-  for (let i = 0; i < old; i++) weights[i] = first + ((1 - first) * i) / old;
+  for (let i = 0; i < ramped; i++) weights[i] = first + ((1 - first) * i) / ramped;
   return weights;
 }

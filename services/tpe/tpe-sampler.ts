@@ -2,7 +2,7 @@ import type { SuggestContext } from '../../shared/algorithm/suggestion-algorithm
 import type { UsedPoints } from '../../shared/algorithm/used-points.js';
 import type { Rng } from '../../shared/random/rng.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
-import { forgettingWeights, goodSetSize, splitByLoss } from './history-split.js';
+import { goodSetSize, rampWeights, splitByLoss } from './history-split.js';
 import { describeDimensions } from './parzen-dimensions.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
 import type { TpeSettings } from './tpe-settings.js';
@@ -32,16 +32,21 @@ export function suggestByTpe(context: SuggestContext<TpeSettings>, multivariate:
   const { good, bad } = splitByLoss(losses, goodSetSize(losses.length, settings.gamma));
   const goodPoints = new PointBuffer(dimensions.length, good.length);
   for (const index of good) goodPoints.push(history.completed[index]!.point);
-  const goodEstimator = new ParzenEstimator(dimensions, goodPoints.points, forgettingWeights(good.length), options);
+  const goodEstimator = new ParzenEstimator(dimensions, goodPoints.points, rampWeights(good.length), options);
 
-  // The bad set in chronological order: completed bad trials, then the liars, whose results would come last.
+  // The bad set: completed bad trials ranked by loss, best first, then the liars. Once it holds more than 25
+  // trials, the ramp fades the bad trials nearest the good ones while the worst trials and the liars keep full
+  // weight, so g(x) stays low around the good region and the search exploits it more. On the benchmark
+  // problems (Branin, Hartmann-6, Rosenbrock-4, mixed; 60 trials, 3 in parallel, 300 seeds) this gave both
+  // algorithms a lower median regret than the chronological order of hyperopt's linear forgetting, except
+  // multivariate-tpe on Hartmann-6, where the two were equal.
   const badPoints = new PointBuffer(dimensions.length, bad.length + history.pending.length + count);
   for (const index of bad) badPoints.push(history.completed[index]!.point);
   for (const trial of history.pending) badPoints.push(trial.point);
 
   const chosen: Point[] = [];
   for (let k = 0; k < count; k++) {
-    const badEstimator = new ParzenEstimator(dimensions, badPoints.points, forgettingWeights(badPoints.size), options);
+    const badEstimator = new ParzenEstimator(dimensions, badPoints.points, rampWeights(badPoints.size), options);
     const point = bestUnusedCandidate(space, used, goodEstimator, badEstimator, rng, settings.candidateCount) ?? used.takeRandom(rng);
     chosen.push(point);
     badPoints.push(point);

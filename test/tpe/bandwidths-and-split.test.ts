@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { neighbourGapBandwidths } from '../../services/tpe/bandwidths.js';
-import { forgettingWeights, goodSetSize, splitByLoss } from '../../services/tpe/history-split.js';
+import { goodSetSize, rampWeights, splitByLoss } from '../../services/tpe/history-split.js';
 
 describe('bandwidths', () => {
   it('take the larger neighbour gap, the inner gap at the ends, and respect the magic clip', () => {
@@ -29,14 +29,15 @@ describe('history split', () => {
     assert.equal(goodSetSize(0, undefined), 0);
   });
 
-  it('puts the lowest losses in the good set, ties to the earlier trial, both sets in trial order', () => {
-    assert.deepEqual(splitByLoss([5, 1, 3, 1, 9], 2), { good: [1, 3], bad: [0, 2, 4] });
+  it('puts the lowest losses in the good set, both sets ranked best first, ties to the earlier trial', () => {
+    assert.deepEqual(splitByLoss([5, 1, 3, 1, 9], 2), { good: [1, 3], bad: [2, 0, 4] });
     assert.deepEqual(splitByLoss([2, 2, 2], 1), { good: [0], bad: [1, 2] });
+    assert.deepEqual(splitByLoss([4, 3], 0), { good: [], bad: [1, 0] });
   });
 
-  it('weighs every observation 1 up to 25, then ramps the older ones down linearly from 1/n', () => {
-    assert.deepEqual(Array.from(forgettingWeights(25)), new Array(25).fill(1));
-    const weights = forgettingWeights(35);
+  it('weighs every observation 1 up to 25, then ramps the earlier ones down linearly from 1/n', () => {
+    assert.deepEqual(Array.from(rampWeights(25)), new Array(25).fill(1));
+    const weights = rampWeights(35);
     assert.equal(weights[0], 1 / 35);
     for (let i = 1; i < 10; i++) assert.ok(weights[i]! > weights[i - 1]! && weights[i]! < 1);
     assert.deepEqual(Array.from(weights.subarray(10)), new Array(25).fill(1));
