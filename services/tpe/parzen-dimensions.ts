@@ -11,7 +11,7 @@ export type ParzenDimension = NumericParzenDimension | ListParzenDimension | Fix
 
 export interface NumericParzenDimension {
   kind: 'numeric';
-  /** The prior kernel, in encoded units: the parameter's declared distribution. */
+  /** The prior kernel, in encoded units (see priorOf). */
   prior: { centre: number; sigma: number };
   /** For an int or stepped double: its values and their cells; undefined for a continuous double. */
   lattice: Lattice | undefined;
