@@ -79,6 +79,22 @@ describe('TPE sampler in-process', () => {
         assert.ok(nearPending(pending) > free, `with pending ${nearPending(pending)}, without ${free}`);
       });
 
+      it('models spaces with single-valued parameters, which every kernel agrees on', () => {
+        const space = new SearchSpace([
+          new NumericDimension({ name: 'x', kind: 'double', min: 0, max: 1, step: undefined, logScale: false, normalPrior: false }),
+          new NumericDimension({ name: 'fixed', kind: 'double', min: 2.5, max: 2.5, step: undefined, logScale: false, normalPrior: false }),
+          new ListDimension('only', 'categorical', ['one']),
+        ]);
+        const rng = rngFromText('fixed');
+        const completed = Array.from({ length: 20 }, () => {
+          const point = space.uniformPoint(rng);
+          return { point, loss: Math.abs(point[0]! - 0.7) };
+        });
+        const points = algorithm.suggest(tpeContext(space, { completed }, 4, 'fixed', { n_startup_trials: '0' }));
+        for (const point of points) assert.deepEqual(space.decode(point).slice(1).map((a) => a.value), ['2.5', 'one']);
+        assert.ok(median(points.map((point) => Math.abs(point[0]! - 0.7))) < 0.25);
+      });
+
       it('keeps a batch distinct from itself and from every trial in a small finite space', () => {
         const space = new SearchSpace([
           new NumericDimension({ name: 'n', kind: 'int', min: 1, max: 3, step: undefined, logScale: false, normalPrior: false }),
