@@ -18,7 +18,7 @@ const EXHAUSTIVE_SPACE_SIZE = 4096;
  * Scoring a candidate costs O(n^2); the Sobol cover shrinks from 1024 towards 256 points (powers of two, which
  * Sobol fills evenly) so that candidates times n^2 stays near this budget.
  */
-const COVER_WORK = 1 << 23;
+const COVER_WORK = 1 << 22;
 const MAX_COVER = 1024;
 const MIN_COVER = 256;
 /** The gp_hedge replay nominates among this many points of the cover: it runs every acquisition at every past round. */
