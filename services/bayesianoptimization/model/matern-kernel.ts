@@ -16,12 +16,6 @@ export function maternCorrelation(distanceSquared: number): number {
   return (1 + SQRT5 * r + (5 / 3) * distanceSquared) * Math.exp(-SQRT5 * r);
 }
 
-/** d/d(r^2) of the correlation: -(5/6)(1 + sqrt5 r) exp(-sqrt5 r). Finite at r = 0, which is why r^2 is the variable. */
-export function maternCorrelationSlope(distanceSquared: number): number {
-  const r = Math.sqrt(distanceSquared);
-  return -(5 / 6) * (1 + SQRT5 * r) * Math.exp(-SQRT5 * r);
-}
-
 export class MaternKernel {
   readonly dimensionCount: number;
   /** 1 / l_j^2 per input. */

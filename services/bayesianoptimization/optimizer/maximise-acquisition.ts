@@ -15,8 +15,12 @@ export interface RankedPoint {
   value: number;
 }
 
-/** Finite dimensions with at most this many values try every value in a local move; larger ones try a ladder. */
+/**
+ * Finite dimensions with at most this many values try every value in a local move; larger ones try a ladder.
+ * Categories have no order for a ladder to follow, so they get a larger allowance.
+ */
 const EXHAUSTIVE_AXIS_SIZE = 16;
+const EXHAUSTIVE_CATEGORY_COUNT = 64;
 const REFINE_ROUNDS = 3;
 const GRADIENT_OPTIONS = { maxIterations: 30, gradientTolerance: 1e-6, relativeTolerance: 1e-9 };
 /** A move must gain at least this much to count, so rounding noise cannot make the search cycle. */
@@ -116,7 +120,7 @@ function coordinateMove(surface: AcquisitionSurface, axis: FiniteAxis, from: Ran
   const d = surface.dimensionCount;
   const current = axis.indexOf(from.point[axis.coordinate]!);
   const indices: number[] = [];
-  if (axis.size <= EXHAUSTIVE_AXIS_SIZE) {
+  if (axis.size <= (axis.categorical ? EXHAUSTIVE_CATEGORY_COUNT : EXHAUSTIVE_AXIS_SIZE)) {
     for (let index = 0; index < axis.size; index++) if (index !== current) indices.push(index);
   } else {
     for (let step = 1; step < axis.size; step *= 2) {
