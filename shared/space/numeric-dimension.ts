@@ -104,6 +104,9 @@ export class NumericDimension implements Dimension {
 
   sample(rng: Rng): number {
     if (!this.normalPrior) return rng.uniform();
+    // One value needs no draw; and far from zero its cell [min - 0.5, min + 0.5] rounds to a single point,
+    // where the rejection loop below would never accept.
+    if (this.size === 1) return 0.5;
     // Mean at the middle of [min, max] on the dimension's scale, sigma a sixth of that width, truncated to the
     // encoded interval by rejection (which accepts well over 99% of draws).
     const centre = (this.scale(this.min) + this.scale(this.max)) / 2;

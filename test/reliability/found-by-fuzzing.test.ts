@@ -49,6 +49,15 @@ describe('requests the fuzzer found', () => {
     assert.equal(validate.ok, false);
   });
 
+  it('a single-valued NORMAL DOUBLE far from zero: its one value, not an endless draw', async () => {
+    // min == max == 3.08e188: the cell [min - 0.5, min + 0.5] collapses to a point in floating point.
+    const spec = random([doubleParameter('a', '3.077191513232879e+188', '3.077191513232879e+188', { distribution: 'NORMAL' }), intParameter('b', '1', '50')]);
+    const outcome = await outcomeOf(server.client.getSuggestions(suggestionsRequest(spec, [], 3), DEADLINE_MS));
+    if (!outcome.ok && outcome.code === grpc.status.DEADLINE_EXCEEDED) await server.recycle();
+    assert.ok(outcome.ok, outcome.ok ? '' : outcome.details);
+    for (const entry of outcome.reply.parameter_assignments) assert.equal(Number(entry.assignments[0]!.value), 3.077191513232879e188);
+  });
+
   it('bounds with more than twelve significant digits: every suggested value stays inside [min, max]', async () => {
     const spec = random([
       doubleParameter('single', '-1000000000000.5', '-1000000000000.5'),
