@@ -34,3 +34,18 @@ export function rampWeights(count: number): Float64Array {
   for (let i = 0; i < ramped; i++) weights[i] = first + ((1 - first) * i) / ramped;
   return weights;
 }
+
+/**
+ * Weights of the good set by how far each trial's loss lies below `boundary`, the best loss of the bad set
+ * (Watanabe's weighting by improvement): the best trials shape l(x) most, and a good trial that only just made
+ * the cut barely counts. Scaled to average 1, so `prior_weight` keeps its meaning next to an average observation;
+ * a set whose losses all equal the boundary weighs evenly.
+ */
+export function improvementWeights(losses: readonly number[], boundary: number): Float64Array {
+  const weights = Float64Array.from(losses, (loss) => Math.max(MIN_IMPROVEMENT, boundary - loss));
+  const mean = weights.reduce((sum, weight) => sum + weight, 0) / weights.length;
+  return weights.map((weight) => weight / mean);
+}
+
+/** Keeps every weight positive, so a trial tied with the boundary stays in the mixture. */
+const MIN_IMPROVEMENT = 1e-12;

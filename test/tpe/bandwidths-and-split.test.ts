@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { neighbourGapBandwidths } from '../../services/tpe/bandwidths.js';
-import { goodSetSize, rampWeights, splitByLoss } from '../../services/tpe/history-split.js';
+import { goodSetSize, improvementWeights, rampWeights, splitByLoss } from '../../services/tpe/history-split.js';
 
 describe('bandwidths', () => {
   it('take the larger neighbour gap, the inner gap at the ends, and respect the magic clip', () => {
@@ -41,5 +41,13 @@ describe('history split', () => {
     assert.equal(weights[0], 1 / 35);
     for (let i = 1; i < 10; i++) assert.ok(weights[i]! > weights[i - 1]! && weights[i]! < 1);
     assert.deepEqual(Array.from(weights.subarray(10)), new Array(25).fill(1));
+  });
+
+  it('weighs the good set by improvement on the best bad loss, scaled to average 1', () => {
+    assert.deepEqual(Array.from(improvementWeights([1, 3, 4], 5)), [2, 1, 0.5].map((w) => (w * 3) / 3.5));
+    const tied = improvementWeights([2, 2], 2);
+    assert.deepEqual(Array.from(tied), [1, 1]);
+    const nearlyTied = improvementWeights([0, 5], 5);
+    assert.ok(nearlyTied[1]! > 0 && nearlyTied[1]! < 1e-11 && Math.abs(nearlyTied[0]! - 2) < 1e-11);
   });
 });
