@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { bayesianOptimization } from '../../../services/bayesianoptimization/bayesian-optimization.js';
+import { gridSearch } from '../../../services/grid/grid-search.js';
+import { randomSearch } from '../../../services/random/random-search.js';
+import { multivariateTpe, tpe } from '../../../services/tpe/tpe-algorithms.js';
+import type { AnySuggestionAlgorithm } from '../../../shared/algorithm/suggestion-algorithm.js';
+
+/** A setting as it travels in an Experiment. */
+export interface SettingText {
+  name: string;
+  value: string;
+}
+
+/** How the fuzzer treats one algorithm: the settings it accepts and refuses, and how big its requests may be. */
+export interface AlgorithmProfile {
+  algorithm: AnySuggestionAlgorithm;
+  /** Sets of settings the algorithm must accept (any subset, any spelling it documents). */
+  validSettings: fc.Arbitrary<SettingText[]>;
+  /** One setting it must refuse with INVALID_ARGUMENT. */
+  invalidSetting: fc.Arbitrary<SettingText>;
+  /** Grid: every DOUBLE needs a step. */
+  needsFiniteSpace: boolean;
+  /** Trials per fuzzed request: the model-based algorithms stay small so that thousands of cases fit in CI. */
+  maxHistory: number;
+  /** Largest current_request_number of an in-range fuzzed request. */
+  maxCount: number;
+}
+
+/** A suggestion service of services/<service>/ and the algorithms its main.ts registers. */
+export interface SuggestionService {
+  service: string;
+  profiles: AlgorithmProfile[];
+}
+
+const nonNegativeInteger = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })).map(String);
+const spaced = (value: fc.Arbitrary<string>) => fc.tuple(value, fc.constantFrom('', ' ', '\t')).map(([text, pad]) => `${pad}${text}${pad}`);
+const setting = (name: string, value: fc.Arbitrary<string>) => value.map((text) => ({ name, value: text }));
+/** Values no integer setting accepts. */
+const notANonNegativeInteger = fc.constantFrom('-1', '1.5', 'seven', '', '0x10', '1e400', 'NaN', '9007199254740993');
+const unknownSetting = fc
+  .string({ minLength: 1, maxLength: 12 })
+  .filter((name) => !KNOWN_SETTING_NAMES.has(name))
+  .map((name) => ({ name, value: '1' }));
+const KNOWN_SETTING_NAMES = new Set([
+  'random_state', 'seed', 'gamma', 'prior_weight', 'n_ei_candidates', 'n_EI_candidates', 'n_startup_trials',
+  'base_estimator', 'n_initial_points', 'acq_func', 'acq_optimizer',
+]);
+
+/** A subset of `choices`, each setting at most once. */
+function someOf(choices: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<SettingText[]> {
+  const entries = Object.entries(choices).map(([name, value]) => fc.option(setting(name, spaced(value)), { nil: undefined }));
+  return fc.tuple(...entries).map((picked) => picked.filter((entry): entry is SettingText => entry !== undefined));
+}
+
+const randomProfile: AlgorithmProfile = {
+  algorithm: randomSearch,
+  validSettings: someOf({ random_state: nonNegativeInteger }),
+  invalidSetting: fc.oneof(setting('random_state', notANonNegativeInteger), unknownSetting),
+  needsFiniteSpace: false,
+  maxHistory: 40,
+  maxCount: 40,
+};
+
+const gridProfile: AlgorithmProfile = {
+  algorithm: gridSearch,
+  validSettings: someOf({ random_state: nonNegativeInteger }),
+  invalidSetting: fc.oneof(setting('random_state', notANonNegativeInteger), unknownSetting),
+  needsFiniteSpace: true,
+  maxHistory: 40,
+  maxCount: 40,
+};
+
+/** Both TPE algorithms share their settings; the start-up count is kept low so the estimator, not random start-up, runs. */
+function tpeProfile(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {
+  return {
+    algorithm,
+    validSettings: someOf({
+      gamma: fc.double({ min: 0.01, max: 0.99, noNaN: true }).map((value) => String(value)),
+      prior_weight: fc.constantFrom('0.5', '1', '2.5', '1e-3'),
+      n_ei_candidates: fc.integer({ min: 1, max: 48 }).map(String),
+      n_startup_trials: fc.integer({ min: 0, max: 6 }).map(String),
+      random_state: nonNegativeInteger,
+    }),
+    invalidSetting: fc.oneof(
+      setting('gamma', fc.constantFrom('0', '1', '-0.5', '2', 'half', '')),
+      setting('prior_weight', fc.constantFrom('0', '-1', 'heavy')),
+      setting('n_ei_candidates', fc.constantFrom('0', '100001', '2.5', 'many')),
+      setting('n_startup_trials', notANonNegativeInteger),
+      setting('seed', notANonNegativeInteger),
+      unknownSetting,
+    ),
+    needsFiniteSpace: false,
+    maxHistory: 24,
+    maxCount: 8,
+  };
+}
+
+/**
+ * Fitting a GP costs ~0.1-1 s a call on the CI machine, so most fuzzed requests stay in the initial design
+ * (n_initial_points unset or above the history size) and a few percent reach the model.
+ */
+const bayesianProfile: AlgorithmProfile = {
+  algorithm: bayesianOptimization,
+  validSettings: fc
+    .tuple(
+      someOf({
+        base_estimator: fc.constant('GP'),
+        acq_func: fc.constantFrom('gp_hedge', 'EI', 'PI', 'LCB'),
+        acq_optimizer: fc.constantFrom('auto', 'sampling', 'lbfgs'),
+        random_state: nonNegativeInteger,
+      }),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant<SettingText[]>([]) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 3 }).map((n) => [{ name: 'n_initial_points', value: String(n) }]) },
+      ),
+    )
+    .map(([rest, initial]) => [...rest, ...initial]),
+  invalidSetting: fc.oneof(
+    setting('base_estimator', fc.constantFrom('RF', 'ET', 'GBRT', 'gp', '')),
+    setting('acq_func', fc.constantFrom('EIps', 'PIps', 'ei', 'UCB', '')),
+    setting('acq_optimizer', fc.constantFrom('adam', 'LBFGS', '')),
+    setting('n_initial_points', notANonNegativeInteger),
+    unknownSetting,
+  ),
+  needsFiniteSpace: false,
+  maxHistory: 8,
+  maxCount: 4,
+};
+
+/** Every suggestion service with its algorithms, as services/<service>/main.ts registers them. */
+export const SUGGESTION_SERVICES: readonly SuggestionService[] = [
+  { service: 'random', profiles: [randomProfile] },
+  { service: 'grid', profiles: [gridProfile] },
+  { service: 'tpe', profiles: [tpeProfile(tpe), tpeProfile(multivariateTpe)] },
+  { service: 'bayesianoptimization', profiles: [bayesianProfile] },
+];
+
+/** Early-stopping services, covered by their own reliability tests. */
+export const EARLY_STOPPING_SERVICES: readonly string[] = ['medianstop'];
+
+/** The algorithm names a service serves. */
+export function algorithmNames(service: SuggestionService): string[] {
+  return service.profiles.map((profile) => profile.algorithm.name);
+}
