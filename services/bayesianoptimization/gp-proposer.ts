@@ -25,7 +25,13 @@ const MIN_COVER = 256;
 const HEDGE_POINTS = 256;
 const LOCAL_CENTRES = 3;
 const LOCAL_SPREAD = 0.05;
-const REFINED_STARTS = 5;
+/**
+ * How many of the best candidates local search polishes. Each of its steps costs two triangular solves, O(n^2),
+ * so long histories polish fewer: at 500 trials the polish would otherwise be most of a call's time.
+ */
+function refinedStarts(n: number): number {
+  return n <= 150 ? 5 : n <= 300 ? 3 : 2;
+}
 
 /**
  * The model-based half of the algorithm: a GP fitted to the completed trials, then, for each point of the batch,
@@ -43,6 +49,7 @@ export class GpProposer {
   private readonly exhaustive: boolean;
   private readonly cover: CachedPosterior;
   private readonly portfolio: Float64Array | undefined;
+  private readonly observations: number;
 
   constructor(
     space: SearchSpace,
@@ -55,6 +62,7 @@ export class GpProposer {
   ) {
     this.mapping = new KernelInputs(space);
     const completed = history.completed;
+    this.observations = completed.length;
     const pending = [...history.pending.map((trial) => trial.point), ...alsoPending];
     const capacity = completed.length + pending.length + remaining;
     this.fitted = fitGaussianProcess(
@@ -107,7 +115,7 @@ export class GpProposer {
     }
     const ranked = maximiseAcquisition(acquisition, this.mapping, candidates, values, {
       refine: !this.exhaustive && this.settings.acquisitionOptimizer !== 'sampling',
-      starts: REFINED_STARTS,
+      starts: refinedStarts(this.observations),
     });
     for (const { point } of ranked) {
       const chosen = Array.from(point);
