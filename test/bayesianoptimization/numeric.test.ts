@@ -86,7 +86,7 @@ describe('Cholesky factorisation', () => {
 
   it('factorises without jitter and solves both triangular systems', () => {
     const factor = new Float64Array(n * stride);
-    assert.equal(choleskyWithJitter(matrix, factor, n, stride), 0);
+    assert.equal(choleskyWithJitter(factor, n, stride, (target) => target.set(matrix)), 0);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let sum = 0;
@@ -101,7 +101,7 @@ describe('Cholesky factorisation', () => {
 
   it('inverts from the factor', () => {
     const factor = new Float64Array(n * stride);
-    choleskyWithJitter(matrix, factor, n, stride);
+    choleskyWithJitter(factor, n, stride, (target) => target.set(matrix));
     const inverse = new Float64Array(n * stride);
     inverseFromCholesky(factor, n, stride, inverse, new Float64Array(n * stride));
     for (let i = 0; i < n; i++) {
@@ -116,9 +116,9 @@ describe('Cholesky factorisation', () => {
     // Two identical rows: singular, positive semi-definite.
     const singular = Float64Array.from([1, 0, 1, 1]);
     const factor = new Float64Array(4);
-    const jitter = choleskyWithJitter(singular, factor, 2, 2);
+    const jitter = choleskyWithJitter(factor, 2, 2, (target) => target.set(singular));
     assert.ok(jitter !== undefined && jitter > 0 && jitter <= 1e-2, `jitter ${jitter}`);
-    assert.equal(choleskyWithJitter(Float64Array.from([NaN, 0, 0, 1]), factor, 2, 2), undefined);
+    assert.equal(choleskyWithJitter(factor, 2, 2, (target) => target.set([NaN, 0, 0, 1])), undefined);
   });
 });
 

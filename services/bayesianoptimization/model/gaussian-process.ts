@@ -81,13 +81,13 @@ export class GaussianProcess implements PosteriorModel {
 
     const stride = this.capacity;
     this.factor = new Float64Array(stride * stride);
-    const covariance = new Float64Array(stride * stride);
-    for (let a = 0; a < n; a++) {
-      this.covarianceRow(this.inputs.subarray(a * d, (a + 1) * d), a, this.crossCovariance);
-      covariance.set(this.crossCovariance.subarray(0, a), a * stride);
-      covariance[a * stride + a] = this.kernel.signalVariance + this.noiseVariance;
-    }
-    if (choleskyWithJitter(covariance, this.factor, n, stride) === undefined) {
+    const fillCovariance = (target: Float64Array): void => {
+      for (let a = 0; a < n; a++) {
+        this.covarianceRow(this.inputs.subarray(a * d, (a + 1) * d), a, target.subarray(a * stride, a * stride + a));
+        target[a * stride + a] = this.kernel.signalVariance + this.noiseVariance;
+      }
+    };
+    if (choleskyWithJitter(this.factor, n, stride, fillCovariance) === undefined) {
       throw new Error(`GP covariance of ${n} points could not be factorised, even with jitter`);
     }
     this.count = n;

@@ -76,7 +76,7 @@ export class MarginalLikelihood {
       }
       covariance[a * n + a] = signalVariance + noiseVariance;
     }
-    if (choleskyWithJitter(covariance, this.factor, n, n) === undefined) return -Infinity;
+    if (choleskyWithJitter(this.factor, n, n, (target) => target.set(covariance)) === undefined) return -Infinity;
 
     const whitened = solveLower(this.factor, n, n, this.targets, new Float64Array(n));
     let value = -0.5 * n * LOG_2PI;

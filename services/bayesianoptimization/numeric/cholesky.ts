@@ -33,23 +33,24 @@ const FIRST_RELATIVE_JITTER = 1e-10;
 const LAST_RELATIVE_JITTER = 1e-2;
 
 /**
- * Factorises `matrix` into `factor` (both order n, same stride), adding the smallest diagonal jitter that makes the
- * factorisation succeed: none when it can, then 1e-10 times the mean diagonal, growing tenfold up to 1e-2.
- * Returns the jitter added, or undefined when even the largest fails (the matrix holds NaN or is badly indefinite).
+ * Factorises the matrix that `fill` writes (its lower triangle, order n, into the buffer it is given) into
+ * `factor` in place, adding the smallest diagonal jitter that makes the factorisation succeed: none when it can,
+ * then 1e-10 times the mean diagonal, growing tenfold up to 1e-2. A failed attempt has overwritten the buffer, so
+ * each retry fills it again; that keeps one n x n buffer instead of two. Returns the jitter added, or undefined
+ * when even the largest fails (the matrix holds NaN or is badly indefinite).
  */
-export function choleskyWithJitter(matrix: Float64Array, factor: Float64Array, n: number, stride: number): number | undefined {
+export function choleskyWithJitter(factor: Float64Array, n: number, stride: number, fill: (target: Float64Array) => void): number | undefined {
+  fill(factor);
   let meanDiagonal = 0;
-  for (let i = 0; i < n; i++) meanDiagonal += matrix[i * stride + i]!;
+  for (let i = 0; i < n; i++) meanDiagonal += factor[i * stride + i]!;
   meanDiagonal = n > 0 ? meanDiagonal / n : 1;
   if (!Number.isFinite(meanDiagonal)) return undefined;
   for (let relative = 0; relative <= LAST_RELATIVE_JITTER; relative = relative === 0 ? FIRST_RELATIVE_JITTER : relative * 10) {
-    const jitter = relative * meanDiagonal;
-    for (let i = 0; i < n; i++) {
-      const row = i * stride;
-      for (let j = 0; j <= i; j++) factor[row + j] = matrix[row + j]!;
-      factor[row + i] = matrix[row + i]! + jitter;
+    if (relative > 0) {
+      fill(factor);
+      for (let i = 0; i < n; i++) factor[i * stride + i]! += relative * meanDiagonal;
     }
-    if (choleskyInPlace(factor, n, stride)) return jitter;
+    if (choleskyInPlace(factor, n, stride)) return relative * meanDiagonal;
   }
   return undefined;
 }
