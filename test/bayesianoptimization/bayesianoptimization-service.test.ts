@@ -181,6 +181,22 @@ describe('bayesianoptimization over gRPC', () => {
     assert.ok(keys.every((key) => !taken.has(key)));
   });
 
+  it('copes with constant losses, repeated assignments and extreme values', async () => {
+    const parameters = [doubleParameter('x', '0', '1'), intParameter('n', '1', '3')];
+    const settings = { n_initial_points: '2' };
+    const points = [['0.2', '1'], ['0.5', '2'], ['0.9', '3'], ['0.4', '1']] as const;
+    for (const losses of [['1', '1', '1', '1'], ['1e300', '-1e300', '0', '5e-324'], ['3', '3', '-2', '7']]) {
+      // The same assignment twice, as a controller retry can leave behind.
+      const trials = [...points, points[0]].map(([x, n], i) => trial(`edge-${i}`, { x, n }, 'SUCCEEDED', losses[i % losses.length]!));
+      const reply = assignmentsOf(await server.client.getSuggestions(suggestionsRequest(spec('edge', parameters, settings), trials, 3)));
+      assert.equal(reply.length, 3);
+      for (const a of reply) {
+        assert.ok(Number(a['x']) >= 0 && Number(a['x']) <= 1, `${losses}: x ${a['x']}`);
+        assert.match(a['n']!, /^[1-3]$/);
+      }
+    }
+  });
+
   it('answers a repeated request identically, and follows random_state across experiment names', async () => {
     const settings = { n_initial_points: '3', random_state: '11' };
     const trials = await grow('repeat', braninParameters, settings, 3, 2, branin);
