@@ -1,6 +1,6 @@
 /** Progress of a long run: a bar on a terminal, nothing at all when output is not a terminal or CI=true. */
 export interface Progress {
-  /** One more unit of work done; `label` says what the next one is about. */
+  /** One more unit of work done; `label` says which. */
   advance(label: string): void;
   finish(): void;
 }
@@ -16,7 +16,9 @@ export function progressBar(total: number, stream: NodeJS.WriteStream = process.
     const elapsed = (Date.now() - started) / 1000;
     const eta = done === 0 ? '' : ` ETA ${formatDuration((elapsed / done) * (total - done))}`;
     const line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${done}/${total}${eta} ${label}`;
-    stream.write(`\r${line.slice(0, (stream.columns ?? 80) - 1).padEnd((stream.columns ?? 80) - 1)}`);
+    // A terminal of unknown size reports 0 columns.
+    const width = (stream.columns || 80) - 1;
+    stream.write(`\r${line.slice(0, width).padEnd(width)}`);
   };
   draw('');
   return {
