@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { standardise, warpLosses } from '../../services/bayesianoptimization/model/fit-gaussian-process.js';
+import { standardise, warpLosses } from '../../services/bayesianoptimization/model/gp-targets.js';
 import { fitYeoJohnsonLambda, yeoJohnson, yeoJohnsonLogLikelihood } from '../../services/bayesianoptimization/model/output-warping.js';
 import { Rng } from '../../shared/random/rng.js';
 

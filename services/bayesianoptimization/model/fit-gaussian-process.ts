@@ -1,17 +1,10 @@
 import type { Rng } from '../../../shared/random/rng.js';
 import { minimiseInBox } from '../numeric/bounded-quasi-newton.js';
 import { GaussianProcess } from './gaussian-process.js';
+import { warpLosses } from './gp-targets.js';
 import { HyperparameterPrior, type Hyperparameters } from './hyperparameter-prior.js';
 import type { KernelInputs } from './kernel-inputs.js';
 import { MarginalLikelihood } from './marginal-likelihood.js';
-import { fitYeoJohnsonLambda, yeoJohnson } from './output-warping.js';
-
-/** Losses mapped to mean 0 and standard deviation 1 (a constant mean at the sample mean), and back. */
-export interface Standardisation {
-  mean: number;
-  scale: number;
-  values: Float64Array;
-}
 
 /** Fitting the hyperparameters costs O(n^3) per step; past this many observations it uses a subset. */
 const FIT_SUBSET_SIZE = 64;
@@ -30,29 +23,6 @@ export interface FittedGaussianProcess {
   hyperparameters: Hyperparameters;
   /** The transformed losses the GP is conditioned on, in the order given. */
   targets: Float64Array;
-}
-
-export function standardise(losses: readonly number[]): Standardisation {
-  const n = losses.length;
-  // Dividing first keeps the sums finite however large the losses are.
-  let largest = 0;
-  for (const loss of losses) largest = Math.max(largest, Math.abs(loss));
-  const unit = largest > 0 && Number.isFinite(largest) ? largest : 1;
-  let mean = 0;
-  for (const loss of losses) mean += loss / unit / n;
-  let squares = 0;
-  for (const loss of losses) squares += (loss / unit - mean) ** 2;
-  const sd = Math.sqrt(squares / n);
-  const scale = sd > 1e-12 ? sd * unit : 1;
-  mean *= unit;
-  return { mean, scale, values: Float64Array.from(losses, (loss) => (loss - mean) / scale) };
-}
-
-/** Standardised, then Yeo-Johnson transformed (see output-warping.ts), then standardised again. */
-export function warpLosses(losses: readonly number[]): Float64Array {
-  const standardised = standardise(losses).values;
-  const lambda = fitYeoJohnsonLambda(standardised);
-  return standardise(Array.from(standardised, (value) => yeoJohnson(value, lambda))).values;
 }
 
 /**
@@ -113,8 +83,8 @@ function fitSubset(targets: Float64Array, rng: Rng): number[] {
 }
 
 /**
- * Standardises the losses, fits the hyperparameters and conditions a GP on every observation, with room for
- * `extraCapacity` fantasised ones.
+ * Turns the losses into GP targets (gp-targets.ts), fits the hyperparameters and conditions a GP on every
+ * observation, with room for `extraCapacity` fantasised ones.
  */
 export function fitGaussianProcess(
   mapping: KernelInputs,
