@@ -16,7 +16,7 @@ import { wireTargets, type WireMethod } from './support/wire-targets.js';
  * copies of Katib's own requests, non-gRPC traffic on the port, and messages past GRPC_MAX_MESSAGE_BYTES. Every
  * call gets a reply or a status, never a hang; the process keeps serving and logs no error of its own.
  *
- * RELIABILITY_WIRE_CASES sets the random cases per service (default below, times RELIABILITY_SCALE).
+ * RELIABILITY_WIRE_CASES sets the random cases per service (default 400, times RELIABILITY_SCALE).
  */
 
 /** A small limit, so that "past the limit" messages are cheap to build. */
@@ -89,7 +89,7 @@ for (const target of wireTargets()) {
     });
 
     it('answers random, damaged and truncated requests to every method with a reply or a status', async (t) => {
-      const cases = caseCount('RELIABILITY_WIRE_CASES', 500);
+      const cases = caseCount('RELIABILITY_WIRE_CASES', 400);
       const codes = new Map<string, number>();
       const count = (outcome: CallOutcome<Buffer>) => {
         const name = outcome.ok ? 'OK' : codeName(outcome.code);
