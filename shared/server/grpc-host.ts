@@ -85,8 +85,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       drain.close();
       logger.info({ inFlight: drain.count, graceMs: config.shutdownGraceMs }, 'draining');
       const finished = await drain.settled(config.shutdownGraceMs);
-      if (!finished) logger.warn({ inFlight: drain.count }, 'grace period over; cancelling the calls still running');
-      server.forceShutdown();
+      if (finished) {
+        // A handler that has answered may still have its reply in the socket's buffers: close the connections
+        // gracefully so that it is flushed (forceShutdown here cancelled the last call to finish).
+        await closeGracefully(server, REPLY_FLUSH_MS);
+      } else {
+        logger.warn({ inFlight: drain.count }, 'grace period over; cancelling the calls still running');
+        server.forceShutdown();
+      }
       await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await options.onStopped?.();
       logger.info('stopped');
@@ -94,6 +100,23 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return stopping;
   };
   return { port, metricsPort, metrics, shutdown };
+}
+
+/** How long answered calls get to flush their replies before the connections are cut. */
+const REPLY_FLUSH_MS = 5_000;
+
+/** tryShutdown (streams finish, then connections close), falling back to forceShutdown after `timeoutMs`. */
+function closeGracefully(server: grpc.Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, timeoutMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function wrapUnary(
