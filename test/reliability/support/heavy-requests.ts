@@ -28,7 +28,8 @@ export async function receivedCalls(metricsPort: number): Promise<number> {
 /** Polls /metrics until `count` calls have arrived, at most `attempts` times `everyMs` apart; false if they did not. */
 export async function waitForArrivals(metricsPort: number, count: number, attempts = 200, everyMs = 50): Promise<boolean> {
   for (let i = 0; i < attempts; i++) {
-    if ((await receivedCalls(metricsPort)) >= count) return true;
+    // A scrape can fail while the service is busy (with WORKER_THREADS=0 its event loop is): keep polling.
+    if ((await receivedCalls(metricsPort).catch(() => 0)) >= count) return true;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   return false;
