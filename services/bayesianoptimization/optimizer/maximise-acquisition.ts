@@ -43,9 +43,11 @@ export function* maximiseAcquisition(
   options: MaximiseOptions,
 ): Generator<RankedPoint> {
   const d = mapping.dimensionCount;
+  // A NaN value (which a degenerate model could produce) ranks last instead of scrambling the order.
+  const score = (c: number): number => (Number.isNaN(values[c]!) ? -Infinity : values[c]!);
   const order = new Uint32Array(candidates.count);
   for (let c = 0; c < candidates.count; c++) order[c] = c;
-  order.sort((a, b) => values[b]! - values[a]! || a - b);
+  order.sort((a, b) => score(b) - score(a) || a - b);
   const candidate = (rank: number): RankedPoint => {
     const c = order[rank]!;
     return { point: candidates.points.subarray(c * d, (c + 1) * d), value: values[c]! };
