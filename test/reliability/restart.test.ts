@@ -37,8 +37,8 @@ function objective(values: ParameterValues): number {
 /** 24 trials, 4 at a time: with the default settings TPE and GP take over from their start-up after 10. */
 const MAX_TRIALS = 24;
 const PARALLEL = 4;
-/** Two crashes: one early in the start-up phase, one once the models are fitted. */
-const KILL_AT = [2, 7];
+/** Two crashes: one in the start-up phase, one once TPE and GP model the completed trials. */
+const KILL_AT = [2, 13];
 
 async function runExperiment(service: string, algorithm: string, killAt: number[]): Promise<{ outcome: ExperimentOutcome; endpoint: CrashingEndpoint }> {
   const endpoint = await CrashingEndpoint.start(service, killAt);
@@ -72,9 +72,13 @@ for (const service of SUGGESTION_SERVICES) {
         assert.deepEqual(crashed.outcome.trials.filter((trial) => trial.duplicate).map((trial) => trial.number), [], 'a trial repeats an earlier assignment');
         assert.deepEqual(crashed.outcome.trials.filter((trial) => trial.error !== undefined).map((trial) => trial.error), []);
         assert.deepEqual(trialsOf(crashed.outcome), trialsOf(steady.outcome));
+        const second = crashed.outcome.calls[KILL_AT[1]! - 1]!;
+        // The second crash must hit the model phase: TPE's 10 start-up trials completed, GP past its 10 initial points.
+        assert.ok(second.completed >= 10, `only ${second.completed} trials had completed at the second crash`);
         t.diagnostic(
           `${algorithm}: ${MAX_TRIALS} trials over ${crashed.outcome.calls.length} calls, ` +
-            `killed at calls ${crashed.endpoint.crashes.map((crash) => `${crash.call} (in flight: ${crash.inFlight})`).join(', ')}`,
+            `killed at calls ${crashed.endpoint.crashes.map((crash) => `${crash.call} (in flight: ${crash.inFlight})`).join(', ')}; ` +
+            `${second.completed} trials completed at the second`,
         );
       });
     }
