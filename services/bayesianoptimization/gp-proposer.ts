@@ -8,10 +8,19 @@ import type { UtilityName } from './acquisition/posterior-utility.js';
 import { CachedPosterior } from './model/cached-posterior.js';
 import { fitGaussianProcess, type FittedGaussianProcess } from './model/fit-gaussian-process.js';
 import { KernelInputs } from './model/kernel-inputs.js';
+import { observationSubset } from './model/observation-subset.js';
 import { concatenate, enumeratedCandidates, localCandidates, sobolCandidates, type CandidateSet } from './optimizer/candidates.js';
 import { maximiseAcquisition } from './optimizer/maximise-acquisition.js';
 import type { BayesianOptimizationSettings } from './settings.js';
 
+/**
+ * The model's size bounds a call's cost: conditioning is O(n^3) and every score O(n^2), so past these many
+ * completed trials the GP sees a subset (the best quarter and a random rest), and past these many pending ones
+ * a random choice of them is fantasised. At the limits a call still answers well inside Katib's 60 s deadline;
+ * the trials left out stay in UsedPoints, so they are never proposed again.
+ */
+const MODELLED_COMPLETED_LIMIT = 1000;
+const FANTASISED_PENDING_LIMIT = 128;
 /** Finite spaces up to this size are searched exhaustively instead of by candidates and local search. */
 const EXHAUSTIVE_SPACE_SIZE = 4096;
 /**
@@ -61,9 +70,18 @@ export class GpProposer {
     rng: Rng,
   ) {
     this.mapping = new KernelInputs(space);
-    const completed = history.completed;
+    // Both draw from rng only past their limits, so shorter histories keep the random stream they always had.
+    const completed = observationSubset(
+      history.completed.map((trial) => trial.loss),
+      MODELLED_COMPLETED_LIMIT,
+      rng,
+    ).map((index) => history.completed[index]!);
     this.observations = completed.length;
-    const pending = [...history.pending.map((trial) => trial.point), ...alsoPending];
+    const pendingTrials =
+      history.pending.length > FANTASISED_PENDING_LIMIT
+        ? rng.shuffle([...history.pending]).slice(0, FANTASISED_PENDING_LIMIT)
+        : history.pending;
+    const pending = [...pendingTrials.map((trial) => trial.point), ...alsoPending];
     const capacity = completed.length + pending.length + remaining;
     this.fitted = fitGaussianProcess(
       this.mapping,

@@ -209,6 +209,25 @@ describe('bayesianoptimization over gRPC', () => {
     assert.notDeepEqual(assignmentsOf(await server.client.getSuggestions(otherSeed)), first);
   });
 
+  it('answers past its model limits (1,100 completed, 200 running, a batch of 80) with distinct, new, in-space assignments, the same each time', async () => {
+    // A fixed pseudo-random walk, so the request is the same on every run.
+    let state = 7;
+    const next = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    const trials = Array.from({ length: 1300 }, (_, i) => {
+      const a = { x1: String(-5 + 15 * next()), x2: String(15 * next()) };
+      return i < 1100 ? trial(`wide-${i}`, a, 'SUCCEEDED', String(branin(a))) : trial(`wide-${i}`, a, 'RUNNING');
+    });
+    const request = suggestionsRequest(spec('wide', braninParameters), trials, 80);
+    const reply = assignmentsOf(await server.client.getSuggestions(request));
+    const taken = new Set(trials.map((t) => assignmentKey(assignmentOf(t))));
+    assert.equal(new Set(reply.map(assignmentKey)).size, 80);
+    for (const a of reply) {
+      assert.ok(!taken.has(assignmentKey(a)), `${assignmentKey(a)} repeats a trial`);
+      assert.ok(Number(a['x1']) >= -5 && Number(a['x1']) <= 10 && Number(a['x2']) >= 0 && Number(a['x2']) <= 15, assignmentKey(a));
+    }
+    assert.deepEqual(assignmentsOf(await server.client.getSuggestions(request)), reply);
+  });
+
   it('covers the space with its initial design: the first points fall in distinct quarters of each axis', async () => {
     const trials: Trial[] = [];
     for (const batch of [1, 2, 1]) {

@@ -81,6 +81,25 @@ describe('the tpe service through a real gRPC server', () => {
     }
   });
 
+  it('fills a batch wider than the model steers (1,200 assignments) with distinct, new, in-space ones, the same each time', async () => {
+    for (const algorithm of ['tpe', 'multivariate-tpe']) {
+      const spec = experiment({ name: `wide-${algorithm}`, algorithm, parameters: bowlParameters });
+      const trials = Array.from({ length: 30 }, (_, i) => {
+        const a = { x: String(i / 6 - 2.5), y: String(2 - i / 8), z: String((i % 7) - 3) };
+        return trial(`wide-${i}`, a, i % 5 === 0 ? 'RUNNING' : 'SUCCEEDED', i % 5 === 0 ? undefined : String(bowl(a)));
+      });
+      const request = suggestionsRequest(spec, trials, 1200);
+      const reply = assignmentsOf(await server.client.getSuggestions(request));
+      const taken = new Set(trials.map((t) => assignmentKey(Object.fromEntries(t.spec!.parameter_assignments!.assignments!.map((a) => [a.name!, a.value!])))));
+      assert.equal(new Set(reply.map(assignmentKey)).size, 1200, algorithm);
+      for (const a of reply) {
+        assert.ok(!taken.has(assignmentKey(a)), `${algorithm}: ${assignmentKey(a)} repeats a trial`);
+        assert.ok(['x', 'y', 'z'].every((name) => Math.abs(Number(a[name])) <= 5), `${algorithm}: ${assignmentKey(a)}`);
+      }
+      assert.deepEqual(assignmentsOf(await server.client.getSuggestions(request)), reply, algorithm);
+    }
+  });
+
   it('accepts both stock spellings of every setting, and random_state and seed fix the same stream', async () => {
     const parameters = [doubleParameter('x', '0', '1'), intParameter('n', '1', '100', { distribution: 'LOG_UNIFORM' })];
     const hyperopt = { gamma: '0.25', prior_weight: '2', n_EI_candidates: '30', random_state: '7' };

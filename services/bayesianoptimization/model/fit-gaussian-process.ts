@@ -5,11 +5,10 @@ import { warpLosses } from './gp-targets.js';
 import { HyperparameterPrior, type Hyperparameters } from './hyperparameter-prior.js';
 import type { KernelInputs } from './kernel-inputs.js';
 import { MarginalLikelihood } from './marginal-likelihood.js';
+import { observationSubset } from './observation-subset.js';
 
 /** Fitting the hyperparameters costs O(n^3) per step; past this many observations it uses a subset. */
 const FIT_SUBSET_SIZE = 64;
-/** Of the subset, this share is the best observations (the region that matters most); the rest is random. */
-const FIT_SUBSET_BEST_SHARE = 0.25;
 /** Start points screened by their value alone (a factorisation each, no gradient). */
 const SCREENED_STARTS = 8;
 /** How many of the best screened starts are optimised: two while the data are few and the fit cheap. */
@@ -37,7 +36,7 @@ export function fitHyperparameters(
   rng: Rng,
 ): Hyperparameters {
   const prior = new HyperparameterPrior(mapping.dimensionCount);
-  const subset = fitSubset(targets, rng);
+  const subset = observationSubset(targets, FIT_SUBSET_SIZE, rng);
   const d = mapping.dimensionCount;
   const inputs = new Float64Array(subset.length * d);
   subset.forEach((index, row) => mapping.map(points[index]!, 0, inputs, row * d));
@@ -69,17 +68,6 @@ export function fitHyperparameters(
     }
   }
   return prior.decode(best);
-}
-
-/** Indices of the observations the hyperparameters are fitted on: all of them, or the best plus a random rest. */
-function fitSubset(targets: Float64Array, rng: Rng): number[] {
-  const n = targets.length;
-  const all = Array.from({ length: n }, (_, i) => i);
-  if (n <= FIT_SUBSET_SIZE) return all;
-  const byLoss = [...all].sort((a, b) => targets[a]! - targets[b]!);
-  const bestCount = Math.round(FIT_SUBSET_SIZE * FIT_SUBSET_BEST_SHARE);
-  const rest = rng.shuffle(byLoss.slice(bestCount)).slice(0, FIT_SUBSET_SIZE - bestCount);
-  return [...byLoss.slice(0, bestCount), ...rest].sort((a, b) => a - b);
 }
 
 /**
