@@ -26,6 +26,7 @@ export async function runService(description: ServiceDescription): Promise<Host 
     return undefined;
   }
   const logger = createLogger(config.logLevel, description.name);
+  for (const reason of config.ignored) logger.warn(reason);
   const host = await startHost({ ...description.bindings(config, logger), config, logger });
   logger.info({ port: host.port, metricsPort: host.metricsPort, pid: process.pid }, 'listening');
   const stop = (signal: NodeJS.Signals): void => {
