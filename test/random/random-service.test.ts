@@ -4,18 +4,14 @@ import { randomSearch } from '../../services/random/random-search.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
-import { decodeFixture, fixtureNames } from '../support/fixtures.js';
+import { fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
 import { spawnService, type ServiceProcess } from '../support/service-process.js';
 
 runConformanceSuite(randomSearch);
 
 /** A fixture request addressed to the random algorithm, whatever algorithm its experiment named. */
-function fixtureForRandom(name: string): GetSuggestionsRequest {
-  const request = decodeFixture<GetSuggestionsRequest>(`${name}.get-suggestions.bin`, 'GetSuggestionsRequest');
-  request.experiment!.spec!.algorithm = { algorithm_name: 'random', algorithm_settings: [] };
-  return request;
-}
+const fixtureForRandom = (name: string): GetSuggestionsRequest => suggestionsFixtureFor(name, 'random');
 
 describe('the random service as a process', () => {
   let service: ServiceProcess;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { API_PROTO_PATH } from '../../shared/wire/katib-api.js';
 import { FIXTURES_DIR } from './repo-paths.js';
 
@@ -32,4 +33,14 @@ export function decodeFixture<T>(file: string, messageType: string): T {
 
 export function readFixtureJson(file: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, file), 'utf8'));
+}
+
+/** A fixture's GetSuggestions request addressed to `algorithm` with `settings`, whatever algorithm it named. */
+export function suggestionsFixtureFor(name: string, algorithm: string, settings: Record<string, string> = {}): GetSuggestionsRequest {
+  const request = decodeFixture<GetSuggestionsRequest>(`${name}.get-suggestions.bin`, 'GetSuggestionsRequest');
+  request.experiment!.spec!.algorithm = {
+    algorithm_name: algorithm,
+    algorithm_settings: Object.entries(settings).map(([settingName, value]) => ({ name: settingName, value })),
+  };
+  return request;
 }

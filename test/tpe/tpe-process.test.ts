@@ -3,16 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateAlgorithmSettingsRequest.js';
 import { SuggestionClient } from '../support/clients.js';
-import { decodeFixture, fixtureNames } from '../support/fixtures.js';
+import { decodeFixture, fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf } from '../support/requests.js';
 import { spawnService, type ServiceProcess } from '../support/service-process.js';
 
 /** A fixture request addressed to `algorithm`, with the model running from the first completed trial. */
-function fixtureFor(name: string, algorithm: string): GetSuggestionsRequest {
-  const request = decodeFixture<GetSuggestionsRequest>(`${name}.get-suggestions.bin`, 'GetSuggestionsRequest');
-  request.experiment!.spec!.algorithm = { algorithm_name: algorithm, algorithm_settings: [{ name: 'n_startup_trials', value: '1' }] };
-  return request;
-}
+const fixtureFor = (name: string, algorithm: string): GetSuggestionsRequest => suggestionsFixtureFor(name, algorithm, { n_startup_trials: '1' });
 
 describe('the tpe service as a process', () => {
   let service: ServiceProcess;

@@ -1,7 +1,7 @@
 import { choleskyWithJitter, solveLower, solveLowerTransposed } from '../numeric/cholesky.js';
 import type { Hyperparameters } from './hyperparameter-prior.js';
 import type { KernelInputs } from './kernel-inputs.js';
-import { MaternKernel } from './matern-kernel.js';
+import { MaternKernel, maternCorrelation, scaledDistanceSquared } from './matern-kernel.js';
 
 const SQRT5 = Math.sqrt(5);
 
@@ -145,16 +145,7 @@ export class GaussianProcess implements PosteriorModel {
     const inverseSquared = kernel.inverseSquaredLengthScales;
     const categorical = kernel.categorical;
     for (let i = 0; i < n; i++) {
-      let distanceSquared = 0;
-      const row = i * d;
-      for (let j = 0; j < d; j++) {
-        const difference = features[j]! - inputs[row + j]!;
-        if (categorical[j]) {
-          if (difference !== 0) distanceSquared += inverseSquared[j]!;
-        } else {
-          distanceSquared += difference * difference * inverseSquared[j]!;
-        }
-      }
+      const distanceSquared = scaledDistanceSquared(features, 0, inputs, i * d, inverseSquared, categorical);
       const r = Math.sqrt(distanceSquared);
       const decay = Math.exp(-SQRT5 * r);
       k[i] = s2 * (1 + SQRT5 * r + (5 / 3) * distanceSquared) * decay;
@@ -227,7 +218,7 @@ export class GaussianProcess implements PosteriorModel {
     return { features, row, pivot, whitenedTarget };
   }
 
-  /** k(X_i, x) for the first `count` observations, with the Matern kernel written out for speed. */
+  /** k(X_i, x) for the first `count` observations. */
   private covarianceRow(features: Float64Array, count: number, out: Float64Array): void {
     const d = this.dimensionCount;
     const inputs = this.inputs;
@@ -235,18 +226,7 @@ export class GaussianProcess implements PosteriorModel {
     const inverseSquared = this.kernel.inverseSquaredLengthScales;
     const categorical = this.kernel.categorical;
     for (let i = 0; i < count; i++) {
-      let distanceSquared = 0;
-      const row = i * d;
-      for (let j = 0; j < d; j++) {
-        const difference = features[j]! - inputs[row + j]!;
-        if (categorical[j]) {
-          if (difference !== 0) distanceSquared += inverseSquared[j]!;
-        } else {
-          distanceSquared += difference * difference * inverseSquared[j]!;
-        }
-      }
-      const r = Math.sqrt(distanceSquared);
-      out[i] = s2 * (1 + SQRT5 * r + (5 / 3) * distanceSquared) * Math.exp(-SQRT5 * r);
+      out[i] = s2 * maternCorrelation(scaledDistanceSquared(features, 0, inputs, i * d, inverseSquared, categorical));
     }
   }
 

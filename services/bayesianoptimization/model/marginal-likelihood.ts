@@ -1,4 +1,5 @@
 import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../numeric/cholesky.js';
+import { scaledDistanceSquared } from './matern-kernel.js';
 
 const SQRT5 = Math.sqrt(5);
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -59,16 +60,7 @@ export class MarginalLikelihood {
     for (let a = 0; a < n; a++) {
       const rowA = a * d;
       for (let b = 0; b < a; b++) {
-        const rowB = b * d;
-        let distanceSquared = 0;
-        for (let j = 0; j < d; j++) {
-          const difference = inputs[rowA + j]! - inputs[rowB + j]!;
-          if (categorical[j]) {
-            if (difference !== 0) distanceSquared += inverseSquared[j]!;
-          } else {
-            distanceSquared += difference * difference * inverseSquared[j]!;
-          }
-        }
+        const distanceSquared = scaledDistanceSquared(inputs, rowA, inputs, b * d, inverseSquared, categorical);
         const r = Math.sqrt(distanceSquared);
         const decay = Math.exp(-SQRT5 * r);
         covariance[a * n + b] = signalVariance * (1 + SQRT5 * r + (5 / 3) * distanceSquared) * decay;

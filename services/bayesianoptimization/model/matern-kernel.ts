@@ -16,6 +16,31 @@ export function maternCorrelation(distanceSquared: number): number {
   return (1 + SQRT5 * r + (5 / 3) * distanceSquared) * Math.exp(-SQRT5 * r);
 }
 
+/**
+ * r^2 = sum_j d_j^2 / l_j^2 between the inputs at a[aOffset..] and b[bOffset..], one term per entry of
+ * `inverseSquared` (1 / l_j^2); a categorical input's d_j is 0 or 1. The hot loops of the GP and its likelihood
+ * call this with typed arrays, where V8 inlines it.
+ */
+export function scaledDistanceSquared(
+  a: ArrayLike<number>,
+  aOffset: number,
+  b: ArrayLike<number>,
+  bOffset: number,
+  inverseSquared: Float64Array,
+  categorical: Uint8Array,
+): number {
+  let sum = 0;
+  for (let j = 0; j < inverseSquared.length; j++) {
+    const difference = a[aOffset + j]! - b[bOffset + j]!;
+    if (categorical[j]) {
+      if (difference !== 0) sum += inverseSquared[j]!;
+    } else {
+      sum += difference * difference * inverseSquared[j]!;
+    }
+  }
+  return sum;
+}
+
 export class MaternKernel {
   readonly dimensionCount: number;
   /** 1 / l_j^2 per input. */
@@ -34,16 +59,7 @@ export class MaternKernel {
 
   /** r^2 between the inputs at a[aOffset..] and b[bOffset..]. */
   distanceSquared(a: ArrayLike<number>, aOffset: number, b: ArrayLike<number>, bOffset: number): number {
-    let sum = 0;
-    for (let j = 0; j < this.dimensionCount; j++) {
-      const difference = a[aOffset + j]! - b[bOffset + j]!;
-      if (this.categorical[j]) {
-        if (difference !== 0) sum += this.inverseSquaredLengthScales[j]!;
-      } else {
-        sum += difference * difference * this.inverseSquaredLengthScales[j]!;
-      }
-    }
-    return sum;
+    return scaledDistanceSquared(a, aOffset, b, bOffset, this.inverseSquaredLengthScales, this.categorical);
   }
 
   covariance(a: ArrayLike<number>, aOffset: number, b: ArrayLike<number>, bOffset: number): number {
