@@ -29,9 +29,13 @@ export function earlyStoppingBinding(deps: MedianStopDependencies): ServiceBindi
       async GetEarlyStoppingRules(request: GetEarlyStoppingRulesRequest, context) {
         context.annotate({ experiment: request.experiment?.name, trials: request.trials.length, dbManager: request.db_manager_address });
         const outcome = await getEarlyStoppingRules(request, deps);
-        for (const warning of outcome.warnings) context.logger.warn({ experiment: request.experiment?.name }, warning);
         const rule = outcome.reply.early_stopping_rules?.[0];
-        context.annotate({ succeeded: outcome.succeeded, averaged: outcome.averaged, median: rule?.value });
+        context.annotate({
+          succeeded: outcome.succeeded,
+          averaged: outcome.averaged,
+          median: rule?.value,
+          ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+        });
         return outcome.reply;
       },
       async SetTrialStatus(request: SetTrialStatusRequest, context) {

@@ -7,9 +7,11 @@ import type { Logger } from './logger.js';
 import { ServiceMetrics, startMetricsServer } from './metrics.js';
 import { statusName, toGrpcStatus } from './status-mapping.js';
 
-/** What a handler may add to its call's log line, and where it reports warnings. */
+/**
+ * What a handler may add to its call's log line. A `trials` count also feeds the trials-per-request histogram;
+ * `warnings` (about the request, not failures) raise the line to level warn.
+ */
 export interface CallContext {
-  logger: Logger;
   annotate(fields: Record<string, unknown>): void;
 }
 
@@ -127,14 +129,16 @@ function wrapUnary(
   return (call, callback) => {
     const started = process.hrtime.bigint();
     const fields: Record<string, unknown> = { method };
-    const request = call.request as { trials?: unknown[] } | null;
-    if (Array.isArray(request?.trials)) deps.metrics.trialsPerRequest.observe({ method }, request.trials.length);
+    deps.metrics.started.inc({ method });
+    deps.metrics.inFlight.inc({ method });
     const finish = (code: grpc.status, error?: unknown): void => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.inFlight.dec({ method });
       deps.metrics.calls.inc({ method, code: statusName(code) });
       deps.metrics.duration.observe({ method }, seconds);
+      if (typeof fields['trials'] === 'number') deps.metrics.trialsPerRequest.observe({ method }, fields['trials']);
       const line = { ...fields, code: statusName(code), durationMs: Math.round(seconds * 1e4) / 10 };
-      if (code === grpc.status.OK) deps.logger.info(line, 'call');
+      if (code === grpc.status.OK) deps.logger[fields['warnings'] === undefined ? 'info' : 'warn'](line, 'call');
       else if (error instanceof ServiceError) deps.logger.warn({ ...line, error: error.message }, 'call');
       else deps.logger.error({ ...line, err: error }, 'call');
     };
@@ -143,10 +147,7 @@ function wrapUnary(
       callback({ code: grpc.status.UNAVAILABLE, details: 'the service is shutting down; retry on another replica' });
       return;
     }
-    const context: CallContext = {
-      logger: deps.logger,
-      annotate: (more) => Object.assign(fields, more),
-    };
+    const context: CallContext = { annotate: (more) => Object.assign(fields, more) };
     deps.drain.track(
       Promise.resolve()
         .then(() => handler(call.request, context))

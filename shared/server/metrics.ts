@@ -1,10 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The Prometheus metrics of one service process. */
 export class ServiceMetrics {
   readonly registry = new Registry();
+  readonly started = new Counter({
+    name: 'katib_service_calls_started_total',
+    help: 'gRPC calls received, by method, counted on arrival.',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+  readonly inFlight = new Gauge({
+    name: 'katib_service_calls_in_flight',
+    help: 'gRPC calls received and not yet answered, by method.',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
   readonly calls = new Counter({
     name: 'katib_service_calls_total',
     help: 'gRPC calls handled, by method and gRPC status code.',
@@ -20,7 +32,7 @@ export class ServiceMetrics {
   });
   readonly trialsPerRequest = new Histogram({
     name: 'katib_service_trials_per_request',
-    help: 'Trials carried by a request, by method.',
+    help: 'Trials carried by a request that could be decoded, by method; observed when the call ends.',
     labelNames: ['method'] as const,
     buckets: [0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
     registers: [this.registry],

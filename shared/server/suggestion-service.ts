@@ -2,42 +2,43 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
 import type { AnySuggestionAlgorithm } from '../algorithm/suggestion-algorithm.js';
-import { getSuggestions, type SuggestionOutcome } from '../suggestion/get-suggestions.js';
+import { getSuggestions } from '../suggestion/get-suggestions.js';
 import { validateAlgorithmSettings } from '../suggestion/validate-algorithm-settings.js';
 import { katibApi } from '../wire/katib-api.js';
-import type { GetSuggestionsRequest, ValidateAlgorithmSettingsRequest } from '../wire/messages.js';
-import type { ServiceBinding } from './grpc-host.js';
+import type { GetSuggestionsReply, GetSuggestionsRequest, ValidateAlgorithmSettingsRequest } from '../wire/messages.js';
+import { decodeRequest, withRequestBytes } from '../wire/request-bytes.js';
+import type { CallContext, ServiceBinding } from './grpc-host.js';
 import { runService } from './run-service.js';
-import { serveWorkerJobs, WorkerPool } from './worker-pool.js';
+import { serveWorkerJobs, WorkerPool, type Annotate } from './worker-pool.js';
 
 /** The health name Katib's suggestion readiness probe asks for. */
 export const KATIB_SUGGESTION_HEALTH_NAME = 'manager.v1beta1.Suggestion';
 export const SUGGESTION_PORT = 6789;
 
-/** Runs the pipeline for one task, in whichever thread it is called. */
-type Compute = (task: 'getSuggestions' | 'validate', request: unknown) => Promise<unknown>;
+/**
+ * Runs one task on a request's encoded bytes, in whichever thread it is called; `annotate` receives the call's
+ * log fields, on failure too.
+ */
+type Compute = (task: SuggestionTask, request: Uint8Array, annotate: Annotate) => Promise<unknown>;
+type SuggestionTask = 'getSuggestions' | 'validate';
 
-/** The Suggestion service's gRPC binding: convert, compute, convert back; the algorithms do the rest. */
+const methods = katibApi.Suggestion.service;
+
+/**
+ * The Suggestion service's gRPC binding: handlers receive the request's bytes and hand them to `compute`, which
+ * decodes and runs the pipeline (in a worker thread, in a service process); the algorithms do the rest.
+ */
 export function suggestionBinding(compute: Compute): ServiceBinding {
+  const handle = (task: SuggestionTask) => (request: Buffer, context: CallContext) => compute(task, request, context.annotate);
+  const getSuggestions = handle('getSuggestions');
+  const validate = handle('validate');
   return {
     serviceName: 'api.v1.beta1.Suggestion',
-    definition: katibApi.Suggestion.service,
+    definition: withRequestBytes(methods),
     handlers: {
-      async GetSuggestions(request: GetSuggestionsRequest, context) {
-        context.annotate({
-          experiment: request.experiment?.name,
-          algorithm: request.experiment?.spec?.algorithm?.algorithm_name,
-          trials: request.trials.length,
-          requested: request.current_request_number,
-        });
-        const outcome = (await compute('getSuggestions', request)) as SuggestionOutcome;
-        context.annotate({ completed: outcome.completed, pending: outcome.pending, failed: outcome.failed, assignments: outcome.reply.parameter_assignments?.length });
-        for (const warning of outcome.warnings) context.logger.warn({ experiment: request.experiment?.name }, warning);
-        return outcome.reply;
-      },
-      async ValidateAlgorithmSettings(request: ValidateAlgorithmSettingsRequest, context) {
-        context.annotate({ experiment: request.experiment?.name, algorithm: request.experiment?.spec?.algorithm?.algorithm_name });
-        await compute('validate', request);
+      GetSuggestions: async (request: Buffer, context) => (await getSuggestions(request, context)) as GetSuggestionsReply,
+      ValidateAlgorithmSettings: async (request: Buffer, context) => {
+        await validate(request, context);
         return {};
       },
     },
@@ -46,14 +47,44 @@ export function suggestionBinding(compute: Compute): ServiceBinding {
 
 /** Computes in the calling thread: for tests and for WORKER_THREADS=0. */
 export function inlineCompute(registry: AlgorithmRegistry): Compute {
-  const tasks = workerTasks(registry);
-  return async (task, request) => tasks[task](request as never);
+  const tasks = suggestionTasks(registry);
+  return async (task, request, annotate) => tasks[task](request, annotate);
 }
 
-function workerTasks(registry: AlgorithmRegistry) {
+/** Hands the bytes to a worker thread; a copy of them moves there, so grpc-js's buffer is left as it was. */
+export function workerCompute(pool: WorkerPool): Compute {
+  return (task, request, annotate) => {
+    const bytes = new Uint8Array(request);
+    return pool.run(task, bytes, annotate, [bytes.buffer]);
+  };
+}
+
+function suggestionTasks(registry: AlgorithmRegistry): Record<SuggestionTask, (bytes: Uint8Array, annotate: Annotate) => unknown> {
   return {
-    getSuggestions: (request: GetSuggestionsRequest) => getSuggestions(request, registry),
-    validate: (request: ValidateAlgorithmSettingsRequest) => validateAlgorithmSettings(request, registry),
+    getSuggestions(bytes, annotate) {
+      const request = decodeRequest<GetSuggestionsRequest>(methods.GetSuggestions, bytes);
+      annotate({
+        experiment: request.experiment?.name,
+        algorithm: request.experiment?.spec?.algorithm?.algorithm_name,
+        trials: request.trials.length,
+        requested: request.current_request_number,
+      });
+      const outcome = getSuggestions(request, registry);
+      annotate({
+        completed: outcome.completed,
+        pending: outcome.pending,
+        failed: outcome.failed,
+        assignments: outcome.reply.parameter_assignments?.length,
+        ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+      });
+      return outcome.reply;
+    },
+    validate(bytes, annotate) {
+      const request = decodeRequest<ValidateAlgorithmSettingsRequest>(methods.ValidateAlgorithmSettings, bytes);
+      annotate({ experiment: request.experiment?.name, algorithm: request.experiment?.spec?.algorithm?.algorithm_name });
+      validateAlgorithmSettings(request, registry);
+      return {};
+    },
   };
 }
 
@@ -64,7 +95,7 @@ function workerTasks(registry: AlgorithmRegistry) {
 export function runSuggestionService(name: string, algorithms: readonly AnySuggestionAlgorithm[]): void {
   const registry = new AlgorithmRegistry(algorithms);
   if (!isMainThread) {
-    serveWorkerJobs(parentPort!, workerTasks(registry));
+    serveWorkerJobs(parentPort!, suggestionTasks(registry));
     return;
   }
   void runService({
@@ -72,7 +103,7 @@ export function runSuggestionService(name: string, algorithms: readonly AnySugge
     defaultPort: SUGGESTION_PORT,
     bindings(config) {
       const pool = config.workerThreads > 0 ? new WorkerPool(pathToFileURL(process.argv[1]!), config.workerThreads) : undefined;
-      const compute: Compute = pool ? (task, request) => pool.run(task, request) : inlineCompute(registry);
+      const compute = pool ? workerCompute(pool) : inlineCompute(registry);
       return {
         bindings: [suggestionBinding(compute)],
         extraHealthNames: [KATIB_SUGGESTION_HEALTH_NAME],

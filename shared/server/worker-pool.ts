@@ -1,11 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import { ServiceError, type ErrorKind } from '../errors/service-error.js';
 
+/** Fields a task adds to its call's log line; they cross the thread boundary with every reply, failed or not. */
+export type Annotations = Record<string, unknown>;
+export type Annotate = (fields: Annotations) => void;
+
 /** A job's outcome as it crosses the thread boundary: errors travel as data and are rebuilt on arrival. */
-export type WorkerReply =
-  | { id: number; ok: unknown }
-  | { id: number; serviceError: { kind: ErrorKind; message: string } }
-  | { id: number; internalError: { message: string; stack: string | undefined } };
+export type WorkerReply = { id: number; annotations: Annotations } & (
+  | { ok: unknown }
+  | { serviceError: { kind: ErrorKind; message: string } }
+  | { internalError: { message: string; stack: string | undefined } }
+);
 
 export interface WorkerJob {
   id: number;
@@ -13,8 +18,13 @@ export interface WorkerJob {
   request: unknown;
 }
 
+/** A task as a worker runs it: a function of the request that may annotate its call's log line. */
+export type WorkerTask = (request: never, annotate: Annotate) => unknown;
+
 interface Pending {
   job: WorkerJob;
+  transfer: ArrayBuffer[];
+  annotate: Annotate;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -38,10 +48,14 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 
-  run(task: string, request: unknown): Promise<unknown> {
+  /**
+   * Runs `task` on `request` in a worker; `annotate` receives the task's log fields before the promise settles.
+   * The buffers in `transfer` move to the worker instead of being copied, and are unusable here afterwards.
+   */
+  run(task: string, request: unknown, annotate: Annotate, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.closed) return Promise.reject(new ServiceError('UNAVAILABLE', 'the service is shutting down'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, task, request }, resolve, reject });
+      this.queue.push({ job: { id: this.nextId++, task, request }, transfer, annotate, resolve, reject });
       this.dispatch();
     });
   }
@@ -69,7 +83,7 @@ export class WorkerPool {
       const worker = this.idle.pop()!;
       const pending = this.queue.shift()!;
       this.busy.set(worker, pending);
-      worker.postMessage(pending.job);
+      worker.postMessage(pending.job, pending.transfer);
     }
   }
 
@@ -78,6 +92,7 @@ export class WorkerPool {
     if (pending === undefined || pending.job.id !== reply.id) return;
     this.busy.delete(worker);
     this.idle.push(worker);
+    pending.annotate(reply.annotations);
     if ('ok' in reply) pending.resolve(reply.ok);
     else if ('serviceError' in reply) pending.reject(new ServiceError(reply.serviceError.kind, reply.serviceError.message));
     else {
@@ -102,18 +117,24 @@ export class WorkerPool {
   }
 }
 
-/** The worker side: answers jobs with `tasks[job.task](job.request)`, turning thrown errors into data. */
-export function serveWorkerJobs(port: { on(event: 'message', listener: (job: WorkerJob) => void): void; postMessage(reply: WorkerReply): void }, tasks: Record<string, (request: never) => unknown>): void {
+/** The worker side: answers jobs with `tasks[job.task](job.request, annotate)`, turning thrown errors into data. */
+export function serveWorkerJobs(
+  port: { on(event: 'message', listener: (job: WorkerJob) => void): void; postMessage(reply: WorkerReply): void },
+  tasks: Record<string, WorkerTask>,
+): void {
   port.on('message', (job) => {
+    const annotations: Annotations = {};
+    const annotate: Annotate = (fields) => Object.assign(annotations, fields);
     try {
       const task = tasks[job.task];
       if (task === undefined) throw new Error(`unknown worker task ${job.task}`);
-      port.postMessage({ id: job.id, ok: task(job.request as never) });
+      const ok = task(job.request as never, annotate);
+      port.postMessage({ id: job.id, annotations, ok });
     } catch (error) {
-      if (error instanceof ServiceError) port.postMessage({ id: job.id, serviceError: { kind: error.kind, message: error.message } });
+      if (error instanceof ServiceError) port.postMessage({ id: job.id, annotations, serviceError: { kind: error.kind, message: error.message } });
       else {
         const internal = error instanceof Error ? error : new Error(String(error));
-        port.postMessage({ id: job.id, internalError: { message: internal.message, stack: internal.stack } });
+        port.postMessage({ id: job.id, annotations, internalError: { message: internal.message, stack: internal.stack } });
       }
     }
   });

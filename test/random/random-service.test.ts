@@ -85,14 +85,17 @@ describe('the random service as a process', () => {
     const scrape = async () => (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
     const count = (text: string, code: string) =>
       Number(new RegExp(`katib_service_calls_total\\{method="GetSuggestions",code="${code}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const sample = (text: string, metric: string) => Number(new RegExp(`${metric}\\{method="GetSuggestions"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const before = await scrape();
     await client.getSuggestions(fixtureForRandom('random'));
     await expectCallError(client.getSuggestions({ ...fixtureForRandom('random'), current_request_number: 0 }));
     const after = await scrape();
     assert.equal(count(after, 'OK'), count(before, 'OK') + 1);
     assert.equal(count(after, 'INVALID_ARGUMENT'), count(before, 'INVALID_ARGUMENT') + 1);
+    assert.equal(sample(after, 'katib_service_calls_started_total'), sample(before, 'katib_service_calls_started_total') + 2);
+    assert.equal(sample(after, 'katib_service_calls_in_flight'), 0);
+    assert.equal(sample(after, 'katib_service_trials_per_request_count'), sample(before, 'katib_service_trials_per_request_count') + 2);
     assert.match(after, /katib_service_call_duration_seconds_bucket/);
-    assert.match(after, /katib_service_trials_per_request_bucket/);
     assert.match(after, /process_resident_memory_bytes/);
   });
 

@@ -16,8 +16,9 @@ import { slowGpRequest, waitForArrivals } from './support/heavy-requests.js';
  */
 
 const HEALTH_DEADLINE_MS = 1_000;
-/** Completed trials per heavy call: several seconds of GP fitting each. */
-const HISTORY = 1500;
+/** Completed trials and assignments per heavy call: several seconds of GP work each. */
+const HISTORY = 1000;
+const BATCH = 12;
 /** Health checks while the heavy calls run, a fixed number so that the loop is bounded. */
 const CHECKS = 20;
 const CHECK_EVERY_MS = 100;
@@ -30,7 +31,7 @@ it('answers health within a 1 s deadline while heavy GetSuggestions calls occupy
     // Two heavy calls: one per worker on a two-core machine (WORKER_THREADS defaults to min(4, cores)).
     let pending = 2;
     const heavy = [0, 1].map((i) =>
-      outcomeOf(client.getSuggestions(slowGpRequest(`busy-${i}`, HISTORY), 300_000)).finally(() => {
+      outcomeOf(client.getSuggestions(slowGpRequest(`busy-${i}`, HISTORY, BATCH), 300_000)).finally(() => {
         pending--;
       }),
     );

@@ -61,7 +61,7 @@ it('cuts calls that outlast SHUTDOWN_GRACE_SECONDS and still exits 0', async (t)
   const service = await spawnService('bayesianoptimization', { SHUTDOWN_GRACE_SECONDS: '1' });
   const client = new SuggestionClient(service.address);
   try {
-    const inFlight = [0, 1].map((i) => outcomeOf(client.getSuggestions(slowGpRequest(`cut-${i}`, 2 * HISTORY), 120_000)));
+    const inFlight = [0, 1].map((i) => outcomeOf(client.getSuggestions(slowGpRequest(`cut-${i}`, HISTORY, 32), 120_000)));
     assert.ok(await waitForArrivals(service.metricsPort, 2), 'the slow calls never reached the service');
     assert.ok(service.child.kill('SIGTERM'));
     assert.equal(await service.exited, 0);
@@ -70,7 +70,7 @@ it('cuts calls that outlast SHUTDOWN_GRACE_SECONDS and still exits 0', async (t)
     assert.ok(cut.length >= 1, 'every slow call finished within one second: the case tests nothing');
     for (const outcome of cut) assert.ok(!outcome.ok && [grpc.status.CANCELLED, grpc.status.UNAVAILABLE].includes(outcome.code), `cut with ${outcome.ok ? '' : grpc.status[outcome.code]}`);
     assert.ok(service.logs.some((line) => line['msg'] === 'grace period over; cancelling the calls still running'));
-    t.diagnostic(`SIGTERM with 2 GP calls of ${2 * HISTORY} trials and 1 s of grace: ${cut.length} cut (${cut.map((o) => (o.ok ? '' : grpc.status[o.code])).join(', ')}), exit 0`);
+    t.diagnostic(`SIGTERM with 2 GP calls of ${HISTORY} trials and 32 assignments and 1 s of grace: ${cut.length} cut (${cut.map((o) => (o.ok ? '' : grpc.status[o.code])).join(', ')}), exit 0`);
   } finally {
     client.close();
     await service.stop('SIGKILL');

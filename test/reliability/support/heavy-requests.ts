@@ -4,8 +4,9 @@ import { doubleParameter, experiment, intParameter, suggestionsRequest, trial } 
 
 /**
  * Requests that keep a worker busy for seconds: a Gaussian process over `completed` finished trials of a 4-D
- * continuous space (fitting and factorising grow with the cube of the trials). Each experiment name gives a
- * request of its own, so no cache can answer one from another.
+ * space (factorising grows with the cube of the trials, up to the 1,000 the service models) choosing `count`
+ * assignments (each a search and a fantasy, up to the 32 it chooses by the model). Each experiment name gives
+ * a request of its own, so no cache can answer one from another.
  */
 export function slowGpRequest(name: string, completed: number, count = 2): GetSuggestionsRequest {
   const parameters = ['a', 'b', 'c'].map((axis) => doubleParameter(axis, '-5', '5')).concat(intParameter('d', '1', '1000'));
@@ -21,7 +22,7 @@ export function slowGpRequest(name: string, completed: number, count = 2): GetSu
 /** How many GetSuggestions calls the service has received so far, read from its /metrics (counted on arrival). */
 export async function receivedCalls(metricsPort: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const match = /katib_service_trials_per_request_count\{method="GetSuggestions"\} (\d+)/.exec(text);
+  const match = /katib_service_calls_started_total\{method="GetSuggestions"\} (\d+)/.exec(text);
   return match === null ? 0 : Number(match[1]);
 }
 

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { readServiceConfig, type ServiceConfig } from '../../../shared/server/config.js';
 import { startHost, type Host } from '../../../shared/server/grpc-host.js';
 import { createLogger } from '../../../shared/server/logger.js';
-import { KATIB_SUGGESTION_HEALTH_NAME, suggestionBinding } from '../../../shared/server/suggestion-service.js';
+import { KATIB_SUGGESTION_HEALTH_NAME, suggestionBinding, workerCompute } from '../../../shared/server/suggestion-service.js';
 import { WorkerPool } from '../../../shared/server/worker-pool.js';
 import { SuggestionClient } from '../../support/clients.js';
 import { serviceEntryPoint } from '../../support/repo-paths.js';
@@ -54,7 +54,7 @@ export class WorkerBackedServer {
   private async open(): Promise<void> {
     const pool = new WorkerPool(pathToFileURL(serviceEntryPoint(this.service)), this.workers);
     this.host = await startHost({
-      bindings: [suggestionBinding((task, request) => pool.run(task, request))],
+      bindings: [suggestionBinding(workerCompute(pool))],
       extraHealthNames: [KATIB_SUGGESTION_HEALTH_NAME],
       config: this.config,
       logger: createLogger('silent', this.service),
