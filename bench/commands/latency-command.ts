@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { describeEnvironment } from '../environment.js';
+import { EncodedSuggestionCaller } from '../latency/encoded-call.js';
 import { completedTrials, latencyRequest } from '../latency/latency-request.js';
 import { percentile } from '../measures/quantiles.js';
 import { problemDefinition } from '../problems/problem-catalog.js';
@@ -19,6 +20,7 @@ import { integerListOption, integerOption, namesOption, timestampedName } from '
 export const LATENCY_USAGE = `npm run bench -- latency [options]
   Times GetSuggestions directly: a request with H succeeded trials (random points of the problem with their
   objective values) asking for B assignments, repeated under fresh experiment names so no reply comes from a cache.
+  Each request is encoded before its call is timed: the time is the service's and the transport's.
   --algorithms LIST    our services' algorithms (default: every built one, unless --target is given)
   --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable)
   --problem NAME       the search space (default hartmann6, 6-D)
@@ -151,40 +153,44 @@ async function timeTarget(
   progress: Progress,
 ): Promise<LatencyMeasurement[]> {
   const problem = problemDefinition(options.problem);
-  const call = (history: readonly Trial[], batch: number, name: string, repetition: number) =>
-    open.endpoint.getSuggestions(
-      latencyRequest(problem, { name: target.algorithm, settings: settingsForSeed(target, repetition) }, history, batch, name),
-    );
+  const request = (history: readonly Trial[], batch: number, name: string, repetition: number) =>
+    latencyRequest(problem, { name: target.algorithm, settings: settingsForSeed(target, repetition) }, history, batch, name);
   const smallest = histories.get(Math.min(...histories.keys()))!;
-  const warmUp = latencyRequest(problem, { name: target.algorithm, settings: settingsForSeed(target, 0) }, smallest, 1, 'latency-warm-up');
+  const warmUp = request(smallest, 1, 'latency-warm-up', 0);
   await open.endpoint.validateAlgorithmSettings({ experiment: warmUp.experiment ?? null });
   // One untimed call first: process start-up work (JIT, worker threads) is not a property of a history size.
-  await call(smallest, 1, 'latency-warm-up', 0);
+  await open.endpoint.getSuggestions(warmUp);
+  const caller = new EncodedSuggestionCaller(open.address, options.deadlineMs);
   const measurements: LatencyMeasurement[] = [];
-  for (const [size, history] of histories) {
-    for (const batch of options.batches) {
-      const samplesMs: number[] = [];
-      let error: string | undefined;
-      for (let repetition = 0; repetition < options.repeats && error === undefined; repetition++) {
-        const started = performance.now();
-        try {
-          await call(history, batch, `latency-h${size}-b${batch}-r${repetition}`, repetition);
-          samplesMs.push(performance.now() - started);
-        } catch (failure) {
-          error = failure instanceof Error ? failure.message : String(failure);
+  try {
+    for (const [size, history] of histories) {
+      for (const batch of options.batches) {
+        const samplesMs: number[] = [];
+        let error: string | undefined;
+        for (let repetition = 0; repetition < options.repeats && error === undefined; repetition++) {
+          const encoded = caller.encode(request(history, batch, `latency-h${size}-b${batch}-r${repetition}`, repetition));
+          const started = performance.now();
+          try {
+            await caller.call(encoded);
+            samplesMs.push(performance.now() - started);
+          } catch (failure) {
+            error = failure instanceof Error ? failure.message : String(failure);
+          }
         }
+        measurements.push({
+          target: target.label,
+          history: size,
+          batch,
+          samplesMs,
+          p50Ms: samplesMs.length === 0 ? null : percentile(samplesMs, 50),
+          p95Ms: samplesMs.length === 0 ? null : percentile(samplesMs, 95),
+          ...(error === undefined ? {} : { error }),
+        });
+        progress.advance(`${target.label} · history ${size} · batch ${batch}`);
       }
-      measurements.push({
-        target: target.label,
-        history: size,
-        batch,
-        samplesMs,
-        p50Ms: samplesMs.length === 0 ? null : percentile(samplesMs, 50),
-        p95Ms: samplesMs.length === 0 ? null : percentile(samplesMs, 95),
-        ...(error === undefined ? {} : { error }),
-      });
-      progress.advance(`${target.label} · history ${size} · batch ${batch}`);
     }
+  } finally {
+    caller.close();
   }
   return measurements;
 }

@@ -20,6 +20,8 @@ export interface Target {
 /** A target ready for calls; for our services, a process started for it. */
 export interface OpenTarget {
   endpoint: SuggestionEndpoint;
+  /** host:port of the endpoint. */
+  address: string;
   /** Peak RSS of the service process in KiB, when the benchmark started it. */
   peakRssKib(): number | undefined;
   close(): Promise<void>;
@@ -62,12 +64,13 @@ export function settingsForSeed(target: Target, seed: number): AlgorithmSetting[
 export async function openTarget(target: Target, deadlineMs: number): Promise<OpenTarget> {
   if (target.kind === 'endpoint') {
     const endpoint = grpcSuggestionEndpoint(target.address!, { deadlineMs });
-    return { endpoint, peakRssKib: () => undefined, close: async () => endpoint.close() };
+    return { endpoint, address: target.address!, peakRssKib: () => undefined, close: async () => endpoint.close() };
   }
   const service = await startServiceProcess(target.service!);
   const endpoint = grpcSuggestionEndpoint(service.address, { deadlineMs });
   return {
     endpoint,
+    address: service.address,
     peakRssKib: () => service.peakRssKib(),
     close: async () => {
       endpoint.close();
