@@ -7,7 +7,7 @@ import { validateAlgorithmSettings } from '../suggestion/validate-algorithm-sett
 import { katibApi } from '../wire/katib-api.js';
 import type { GetSuggestionsReply, GetSuggestionsRequest, ValidateAlgorithmSettingsRequest } from '../wire/messages.js';
 import { decodeRequest, withRequestBytes } from '../wire/request-bytes.js';
-import type { CallContext, ServiceBinding } from './grpc-host.js';
+import type { ServiceBinding } from './grpc-host.js';
 import { runService } from './run-service.js';
 import { serveWorkerJobs, WorkerPool, type Annotate } from './worker-pool.js';
 
@@ -19,8 +19,8 @@ export const SUGGESTION_PORT = 6789;
  * Runs one task on a request's encoded bytes, in whichever thread it is called; `annotate` receives the call's
  * log fields, on failure too.
  */
-type Compute = (task: SuggestionTask, request: Uint8Array, annotate: Annotate) => Promise<unknown>;
-type SuggestionTask = 'getSuggestions' | 'validate';
+export type Compute = (task: SuggestionTask, request: Uint8Array, annotate: Annotate) => Promise<unknown>;
+export type SuggestionTask = 'getSuggestions' | 'validate';
 
 const methods = katibApi.Suggestion.service;
 
@@ -29,16 +29,13 @@ const methods = katibApi.Suggestion.service;
  * decodes and runs the pipeline (in a worker thread, in a service process); the algorithms do the rest.
  */
 export function suggestionBinding(compute: Compute): ServiceBinding {
-  const handle = (task: SuggestionTask) => (request: Buffer, context: CallContext) => compute(task, request, context.annotate);
-  const getSuggestions = handle('getSuggestions');
-  const validate = handle('validate');
   return {
     serviceName: 'api.v1.beta1.Suggestion',
     definition: withRequestBytes(methods),
     handlers: {
-      GetSuggestions: async (request: Buffer, context) => (await getSuggestions(request, context)) as GetSuggestionsReply,
+      GetSuggestions: async (request: Buffer, context) => (await compute('getSuggestions', request, context.annotate)) as GetSuggestionsReply,
       ValidateAlgorithmSettings: async (request: Buffer, context) => {
-        await validate(request, context);
+        await compute('validate', request, context.annotate);
         return {};
       },
     },

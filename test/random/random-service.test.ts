@@ -108,6 +108,37 @@ describe('the random service as a process', () => {
     assert.equal(line['assignments'], 3);
     assert.equal(typeof line['durationMs'], 'number');
   });
+
+  /** The newest call line matching `matches`, waiting briefly: the line and the reply leave the process separately. */
+  async function callLine(matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const line = service.logs.findLast((entry) => entry['msg'] === 'call' && matches(entry));
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('no such call line');
+  }
+
+  it('logs a refused call with the experiment it came from, at level warn, with the reason', async () => {
+    const request = fixtureForRandom('random');
+    request.experiment!.name = 'refused-experiment';
+    await expectCallError(client.getSuggestions({ ...request, current_request_number: 0 }));
+    const line = await callLine((entry) => entry['experiment'] === 'refused-experiment');
+    assert.equal(line['code'], 'INVALID_ARGUMENT');
+    assert.equal(line['level'], 40);
+    assert.match(String(line['error']), /current_request_number 0 is out of range/);
+  });
+
+  it('puts warnings about the request on its call line, at level warn', async () => {
+    const spec = experiment({ name: 'warned-experiment', algorithm: 'random', parameters: [intParameter('n', '1', '100')] });
+    const trials = [trial('good', { n: '1' }, 'SUCCEEDED', '0.5'), trial('unreadable', { n: '2' }, 'SUCCEEDED', 'not-a-number')];
+    await client.getSuggestions(suggestionsRequest(spec, trials, 1));
+    const line = await callLine((entry) => entry['experiment'] === 'warned-experiment');
+    assert.equal(line['code'], 'OK');
+    assert.equal(line['level'], 40);
+    assert.equal(line['failed'], 1);
+    assert.match(String((line['warnings'] as string[])[0]), /trial "unreadable".*"not-a-number" is not a finite number/);
+  });
 });
 
 describe('shutdown of the random service', () => {
