@@ -7,7 +7,7 @@ import { describeEnvironment } from '../environment.js';
 import { EncodedSuggestionCaller } from '../latency/encoded-call.js';
 import { completedTrials, latencyRequest } from '../latency/latency-request.js';
 import { percentile } from '../measures/quantiles.js';
-import { problemDefinition } from '../problems/problem-catalog.js';
+import { problemDefinition, type ProblemDefinition } from '../problems/problem-catalog.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../repo-paths.js';
 import { latencyPlotSpec } from '../report/latency-plot.js';
@@ -24,6 +24,8 @@ export const LATENCY_USAGE = `npm run bench -- latency [options]
   --algorithms LIST    our services' algorithms (default: every built one, unless --target is given)
   --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable)
   --problem NAME       the search space (default hartmann6, 6-D)
+  --step S             gives every DOUBLE parameter this step, so that grid can be timed too
+                       (hartmann6 with --step 0.1 is a grid of 11^6 = 1,771,561 points)
   --history LIST       history sizes H (default 10,100,500,1000)
   --batches LIST       batch sizes B (default 1,10)
   --repeats N          calls per (H, B) (default 10)
@@ -55,6 +57,7 @@ export interface LatencyResults {
 interface LatencyOptions {
   targets: Target[];
   problem: string;
+  step: string | undefined;
   histories: number[];
   batches: number[];
   repeats: number;
@@ -69,6 +72,7 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
       algorithms: { type: 'string' },
       target: { type: 'string', multiple: true },
       problem: { type: 'string' },
+      step: { type: 'string' },
       history: { type: 'string' },
       batches: { type: 'string' },
       repeats: { type: 'string' },
@@ -85,6 +89,7 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
   return {
     targets,
     problem: problemDefinition(values.problem ?? 'hartmann6').name,
+    step: values.step === undefined ? undefined : positiveDecimal('step', values.step),
     histories: integerListOption('history', values.history, [10, 100, 500, 1000]),
     batches: integerListOption('batches', values.batches, [1, 10]),
     repeats: integerOption('repeats', values.repeats, 10, 1),
@@ -95,14 +100,14 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
 
 export async function latencyCommand(args: string[]): Promise<void> {
   const options = parseLatencyOptions(args);
-  const problem = problemDefinition(options.problem);
+  const problem = latencyProblem(options);
   const histories = new Map(options.histories.map((size) => [size, completedTrials(problem, size)]));
   const results: LatencyResults = {
     format: 'katib-bench-latency/1',
     createdAt: new Date().toISOString(),
     command: `npm run bench -- latency ${args.join(' ')}`.trim(),
     environment: describeEnvironment(),
-    problem: problem.name,
+    problem: spaceName(options),
     repeats: options.repeats,
     measurements: [],
     peakRssKib: {},
@@ -140,7 +145,7 @@ export async function latencyCommand(args: string[]): Promise<void> {
   const points = results.measurements.flatMap((m) =>
     m.p50Ms === null || m.p95Ms === null ? [] : [{ target: m.target, batch: m.batch, history: m.history, p50Ms: m.p50Ms, p95Ms: m.p95Ms }],
   );
-  writeFileSync(files.svg, await renderSvg(latencyPlotSpec(points, problem.name)));
+  writeFileSync(files.svg, await renderSvg(latencyPlotSpec(points, spaceName(options))));
   console.log(Object.values(files).join('\n'));
   for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
 }
@@ -152,7 +157,7 @@ async function timeTarget(
   options: LatencyOptions,
   progress: Progress,
 ): Promise<LatencyMeasurement[]> {
-  const problem = problemDefinition(options.problem);
+  const problem = latencyProblem(options);
   const request = (history: readonly Trial[], batch: number, name: string, repetition: number) =>
     latencyRequest(problem, { name: target.algorithm, settings: settingsForSeed(target, repetition) }, history, batch, name);
   const smallest = histories.get(Math.min(...histories.keys()))!;
@@ -195,9 +200,30 @@ async function timeTarget(
   return measurements;
 }
 
+/** The problem whose space is timed: as declared, or with every DOUBLE parameter stepped by `--step`. */
+function latencyProblem(options: LatencyOptions): ProblemDefinition {
+  const problem = problemDefinition(options.problem);
+  if (options.step === undefined) return problem;
+  return {
+    ...problem,
+    parameters: problem.parameters.map((parameter) =>
+      parameter.parameterType === 'double' ? { ...parameter, feasibleSpace: { ...parameter.feasibleSpace, step: options.step } } : parameter,
+    ),
+  };
+}
+
+function spaceName(options: LatencyOptions): string {
+  return options.step === undefined ? options.problem : `${options.problem} (every DOUBLE stepped by ${options.step})`;
+}
+
+function positiveDecimal(name: string, text: string): string {
+  if (!(Number(text) > 0 && Number.isFinite(Number(text)))) throw new Error(`--${name} ${JSON.stringify(text)}: expected a positive number`);
+  return text;
+}
+
 function latencyMarkdown(results: LatencyResults, options: LatencyOptions): string {
   const lines = [
-    `GetSuggestions latency in ms, p50 / p95 of ${options.repeats} calls, on the ${results.problem} search space; ` +
+    `GetSuggestions latency in ms, p50 / p95 of ${options.repeats} calls, on the ${spaceName(options)} search space; ` +
       'H = succeeded trials in the request, B = assignments asked for. Peak RSS: the service process after all calls.',
     '',
     `| algorithm | B | ${options.histories.map((size) => `H = ${size}`).join(' | ')} | peak RSS MiB |`,

@@ -18,6 +18,12 @@ export interface NumericDimensionSpec {
 
 /** Relative tolerance for values that sit on a bound or lattice point up to floating-point noise. */
 const TOLERANCE = 1e-9;
+/**
+ * Lattice values of a stepped double kept per dimension. Placing a trial and naming its point each look at a
+ * few lattice values, and each costs a decimal round trip; with 10,000 trials in a request that was most of the
+ * call. The bound keeps a lattice of billions of values from filling memory.
+ */
+const LATTICE_CACHE_SIZE = 4096;
 
 /**
  * An INT or DOUBLE parameter. A continuous double maps its range (or the range of its logs) linearly onto
@@ -37,6 +43,7 @@ export class NumericDimension implements Dimension {
   /** Encoded interval [low, high] on the dimension's scale (log or linear). */
   private readonly low: number;
   private readonly high: number;
+  private readonly latticeValues = new Map<number, { value: number; text: string }>();
 
   constructor(spec: NumericDimensionSpec) {
     this.name = spec.name;
@@ -76,7 +83,19 @@ export class NumericDimension implements Dimension {
   /** The index-th lattice value (exact for ints; rounded to its stable decimal form for doubles). */
   valueAt(index: number): number {
     const raw = this.min + index * (this.step ?? 0);
-    return this.kind === 'int' ? raw : Number(formatDouble(raw));
+    return this.kind === 'int' ? raw : this.latticeValue(index).value;
+  }
+
+  /** The index-th value of a stepped double, and the string a trial gets for it. */
+  private latticeValue(index: number): { value: number; text: string } {
+    let entry = this.latticeValues.get(index);
+    if (entry === undefined) {
+      const value = Number(formatDouble(this.min + index * this.step!));
+      entry = { value, text: this.format(value) };
+      if (this.latticeValues.size >= LATTICE_CACHE_SIZE) this.latticeValues.clear();
+      this.latticeValues.set(index, entry);
+    }
+    return entry;
   }
 
   encode(value: string): number {
@@ -97,7 +116,10 @@ export class NumericDimension implements Dimension {
   }
 
   decode(u: number): string {
-    if (this.isLattice) return this.format(this.valueAt(this.indexOfUnit(u)));
+    if (this.isLattice) {
+      const index = this.indexOfUnit(u);
+      return this.kind === 'int' ? this.format(this.valueAt(index)) : this.latticeValue(index).text;
+    }
     const value = this.unscale(this.low + clampUnit(u) * (this.high - this.low));
     return this.format(Math.min(this.max, Math.max(this.min, value)));
   }

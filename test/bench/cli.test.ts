@@ -107,4 +107,16 @@ describe('bench CLI', () => {
     assert.match(readFileSync(path.join(out, 'latency.md'), 'utf8'), /^\| random \| 3 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| \d+ \|$/m);
     assert.match(readFileSync(path.join(out, 'latency.svg'), 'utf8'), /^<svg/);
   });
+
+  it('times grid in latency mode once --step gives every DOUBLE a step', async () => {
+    const out = path.join(work, 'latency-grid');
+    await bench('latency', '--algorithms', 'grid', '--step', '0.25', '--history', '30', '--batches', '2', '--repeats', '2', '--out', out);
+    const results = readJson<LatencyResults>(path.join(out, 'latency.json'));
+    assert.equal(results.problem, 'hartmann6 (every DOUBLE stepped by 0.25)');
+    assert.deepEqual(results.unavailable, []);
+    assert.deepEqual(
+      results.measurements.map((m) => [m.target, m.history, m.batch, m.samplesMs.length, m.error]),
+      [['grid', 30, 2, 2, undefined]],
+    );
+  });
 });
