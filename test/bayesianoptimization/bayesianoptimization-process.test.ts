@@ -5,7 +5,7 @@ import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generat
 import { SuggestionClient } from '../support/clients.js';
 import { decodeFixture } from '../support/fixtures.js';
 import { assignmentsOf, doubleParameter, experiment, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 
 /** Katib's bayesian-optimization example, as its controller sends it: 5 trials (2 succeeded), 3 wanted. */
@@ -61,14 +61,9 @@ describe('the bayesianoptimization service as a process', () => {
     client.close();
     client = new SuggestionClient(service.address);
     assert.deepEqual(assignmentsOf(await client.getSuggestions(request)), first);
-    const replica = await spawnService('bayesianoptimization');
-    const replicaClient = new SuggestionClient(replica.address);
-    try {
-      assert.deepEqual(assignmentsOf(await replicaClient.getSuggestions(request)), first);
-      assert.deepEqual(assignmentsOf(await replicaClient.getSuggestions(fixture())), assignmentsOf(await client.getSuggestions(fixture())));
-    } finally {
-      replicaClient.close();
-      await replica.stop();
-    }
+    await withFreshProcess('bayesianoptimization', async (replica) => {
+      assert.deepEqual(assignmentsOf(await replica.getSuggestions(request)), first);
+      assert.deepEqual(assignmentsOf(await replica.getSuggestions(fixture())), assignmentsOf(await client.getSuggestions(fixture())));
+    });
   });
 });

@@ -7,15 +7,16 @@ import { expectCallError, grpc } from '../support/clients.js';
 import { median, runSequentialExperiment } from '../support/experiment-runner.js';
 import {
   assignmentKey,
+  assignmentOf,
   assignmentsOf,
   categoricalParameter,
+  type Condition,
   discreteParameter,
   doubleParameter,
   experiment,
   intParameter,
   suggestionsRequest,
   trial,
-  type Condition,
 } from '../support/requests.js';
 import { startSuggestionServer, type RunningSuggestionServer } from '../support/suggestion-server.js';
 
@@ -57,9 +58,6 @@ function mixedLoss(a: Record<string, string>): number {
   );
 }
 
-function assignmentOf(t: Trial): Record<string, string> {
-  return Object.fromEntries((t.spec?.parameter_assignments?.assignments ?? []).map((a) => [a.name!, a.value!]));
-}
 
 describe('bayesianoptimization over gRPC', () => {
   let server: RunningSuggestionServer;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { SuggestionClient } from '../support/clients.js';
-import { assignmentsOf, categoricalParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
+import { assignmentOf, assignmentsOf, categoricalParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
 import { spawnService } from '../support/service-process.js';
 
 test('a second grid process continues where the first stopped, given the same trials', async () => {
@@ -47,6 +47,3 @@ test('a second grid process continues where the first stopped, given the same tr
   }
 });
 
-function assignmentOf(t: Trial): Record<string, string> {
-  return Object.fromEntries((t.spec?.parameter_assignments?.assignments ?? []).map((a) => [a.name!, a.value!]));
-}

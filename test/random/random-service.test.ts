@@ -6,7 +6,7 @@ import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
 import { fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
 
 runConformanceSuite(randomSearch);
 
@@ -51,14 +51,7 @@ describe('the random service as a process', () => {
   it('gives the same reply from a second process, and a different one for the next request', async () => {
     const request = fixtureForRandom('random');
     const first = assignmentsOf(await client.getSuggestions(request));
-    const second = await spawnService('random');
-    const secondClient = new SuggestionClient(second.address);
-    try {
-      assert.deepEqual(assignmentsOf(await secondClient.getSuggestions(request)), first);
-    } finally {
-      secondClient.close();
-      await second.stop();
-    }
+    await withFreshProcess('random', async (second) => assert.deepEqual(assignmentsOf(await second.getSuggestions(request)), first));
     const next = { ...request, trials: [...request.trials!, ...first.map((a, i) => trial(`next-${i}`, a, 'RUNNING'))], total_request_number: 11 };
     const later = assignmentsOf(await client.getSuggestions(next));
     assert.notDeepEqual(later, first);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { SuggestionClient } from '../support/clients.js';
-import { assignmentKey, assignmentsOf } from '../support/requests.js';
+import { assignmentKey, assignmentOf, assignmentsOf } from '../support/requests.js';
 import { spawnService } from '../support/service-process.js';
 import { positiveNumber } from './support/env-config.js';
 import { experimentRequests, loadShape } from './support/load-plan.js';
@@ -106,7 +106,7 @@ for (const service of SUGGESTION_SERVICES) {
 function checkBatch(request: GetSuggestionsRequest, assignments: Record<string, string>[]): void {
   assert.equal(assignments.length, request.current_request_number);
   const trials = new Set(
-    (request.trials ?? []).map((trial) => assignmentKey(Object.fromEntries((trial.spec?.parameter_assignments?.assignments ?? []).map((a) => [a.name!, a.value!])))),
+    (request.trials ?? []).map((trial) => assignmentKey(assignmentOf(trial))),
   );
   const keys = assignments.map(assignmentKey);
   assert.equal(new Set(keys).size, keys.length, 'a batch repeats an assignment');

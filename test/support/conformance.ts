@@ -6,6 +6,7 @@ import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { expectCallError, grpc } from './clients.js';
 import {
   assignmentKey,
+  assignmentOf,
   assignmentsOf,
   categoricalParameter,
   discreteParameter,
@@ -134,7 +135,7 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
     it('returns in-space values for every parameter kind and distribution, with and without history', async () => {
       const trials = await grow('kinds', 8, 3);
       const reply = await server.client.getSuggestions(suggestionsRequest(spec('kinds'), trials, 5));
-      for (const assignment of [...assignmentsOf(reply), ...trials.map(assignmentOfTrial)]) {
+      for (const assignment of [...assignmentsOf(reply), ...trials.map(assignmentOf)]) {
         assert.deepEqual(Object.keys(assignment).sort(), space.parameters.map((p) => p.name!).sort());
         for (const [name, value] of Object.entries(assignment)) space.check(name, value);
       }
@@ -175,7 +176,7 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
       const reply = await server.client.getSuggestions(suggestionsRequest(spec('distinct'), trials, 8));
       const keys = assignmentsOf(reply).map(assignmentKey);
       assert.equal(new Set(keys).size, 8);
-      const existing = new Set(trials.map((t) => assignmentKey(assignmentOfTrial(t))));
+      const existing = new Set(trials.map((t) => assignmentKey(assignmentOf(t))));
       assert.ok(keys.every((key) => !existing.has(key)));
     });
 
@@ -271,6 +272,3 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
   });
 }
 
-function assignmentOfTrial(t: Trial): Record<string, string> {
-  return Object.fromEntries((t.spec?.parameter_assignments?.assignments ?? []).map((a) => [a.name!, a.value!]));
-}

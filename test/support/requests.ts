@@ -72,6 +72,11 @@ export function assignmentsOf(reply: GetSuggestionsReply__Output): Record<string
   return reply.parameter_assignments.map((entry) => Object.fromEntries(entry.assignments.map((a) => [a.name, a.value])));
 }
 
+/** A trial's assignments as a name -> value record, the inverse of `trial`. */
+export function assignmentOf(t: Trial): Record<string, string> {
+  return Object.fromEntries((t.spec?.parameter_assignments?.assignments ?? []).map((a) => [a.name!, a.value!]));
+}
+
 /** Identity of an assignment record, independent of key order. */
 export function assignmentKey(assignment: Record<string, string>): string {
   return JSON.stringify(Object.keys(assignment).sort().map((name) => [name, assignment[name]]));

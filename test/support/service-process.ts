@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { SuggestionClient } from './clients.js';
 import { serviceEntryPoint } from './repo-paths.js';
 
 /** A service running as its own process, exactly as its image's entrypoint starts it. */
@@ -62,4 +63,19 @@ export async function spawnService(service: string, env: Record<string, string> 
       return exited;
     },
   };
+}
+
+/**
+ * Runs `use` against a freshly started process of `service` (a restart, or another replica), then closes the
+ * client and stops the process, whatever `use` did.
+ */
+export async function withFreshProcess<T>(service: string, use: (client: SuggestionClient) => Promise<T>): Promise<T> {
+  const fresh = await spawnService(service);
+  const client = new SuggestionClient(fresh.address);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+    await fresh.stop();
+  }
 }

@@ -5,7 +5,7 @@ import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generat
 import { SuggestionClient } from '../support/clients.js';
 import { decodeFixture, fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf } from '../support/requests.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
 
 /** A fixture request addressed to `algorithm`, with the model running from the first completed trial. */
 const fixtureFor = (name: string, algorithm: string): GetSuggestionsRequest => suggestionsFixtureFor(name, algorithm, { n_startup_trials: '1' });
@@ -56,16 +56,11 @@ describe('the tpe service as a process', () => {
   }
 
   it('gives the same reply from a second process, as after a restart', async () => {
-    const second = await spawnService('tpe');
-    const secondClient = new SuggestionClient(second.address);
-    try {
+    await withFreshProcess('tpe', async (second) => {
       for (const algorithm of ['tpe', 'multivariate-tpe']) {
         const request = fixtureFor('tpe', algorithm);
-        assert.deepEqual(assignmentsOf(await secondClient.getSuggestions(request)), assignmentsOf(await client.getSuggestions(request)));
+        assert.deepEqual(assignmentsOf(await second.getSuggestions(request)), assignmentsOf(await client.getSuggestions(request)));
       }
-    } finally {
-      secondClient.close();
-      await second.stop();
-    }
+    });
   });
 });

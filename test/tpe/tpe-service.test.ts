@@ -7,6 +7,7 @@ import { expectCallError, grpc } from '../support/clients.js';
 import { median, runSequentialExperiment } from '../support/experiment-runner.js';
 import {
   assignmentKey,
+  assignmentOf,
   assignmentsOf,
   categoricalParameter,
   discreteParameter,
@@ -68,7 +69,7 @@ describe('the tpe service through a real gRPC server', () => {
         const reply = await server.client.getSuggestions(suggestionsRequest(spec, trials, batch));
         const keys = assignmentsOf(reply).map(assignmentKey);
         assert.equal(new Set(keys).size, batch);
-        const existing = new Set(trials.map((t) => assignmentKey(Object.fromEntries(t.spec!.parameter_assignments!.assignments!.map((a) => [a.name!, a.value!])))));
+        const existing = new Set(trials.map((t) => assignmentKey(assignmentOf(t))));
         assert.ok(keys.every((key) => !existing.has(key)), `${algorithm} repeated a trial`);
         for (const [index, assignment] of assignmentsOf(reply).entries()) {
           const condition = index === 0 ? 'RUNNING' : index === 1 ? 'FAILED' : 'SUCCEEDED';
@@ -90,7 +91,7 @@ describe('the tpe service through a real gRPC server', () => {
       });
       const request = suggestionsRequest(spec, trials, 1200);
       const reply = assignmentsOf(await server.client.getSuggestions(request));
-      const taken = new Set(trials.map((t) => assignmentKey(Object.fromEntries(t.spec!.parameter_assignments!.assignments!.map((a) => [a.name!, a.value!])))));
+      const taken = new Set(trials.map((t) => assignmentKey(assignmentOf(t))));
       assert.equal(new Set(reply.map(assignmentKey)).size, 1200, algorithm);
       for (const a of reply) {
         assert.ok(!taken.has(assignmentKey(a)), `${algorithm}: ${assignmentKey(a)} repeats a trial`);
