@@ -10,6 +10,11 @@ const UNIFORM_ATTEMPTS = 10_000;
 /** The set of assignments already taken, by SearchSpace.key. */
 export class UsedPoints {
   private readonly keys: Set<string>;
+  /**
+   * Indices of the unused points of a small finite space, ascending: listed once, when rejection sampling first
+   * gives up, and kept in step by `add`, so a nearly full space is not enumerated again for every point.
+   */
+  private unusedIndices: number[] | undefined;
 
   constructor(
     readonly space: SearchSpace,
@@ -31,6 +36,7 @@ export class UsedPoints {
     const key = this.space.key(point);
     if (this.keys.has(key)) return false;
     this.keys.add(key);
+    if (this.unusedIndices !== undefined) removeSorted(this.unusedIndices, this.space.indexOf(point));
     return true;
   }
 
@@ -40,13 +46,13 @@ export class UsedPoints {
   }
 
   /**
-   * Takes and returns an unused point drawn by `draw` (the space's own distributions by default), falling back
-   * to a uniform choice among the unused points of a small finite space when draws keep hitting used ones.
+   * Takes and returns an unused point drawn from the space's own distributions, falling back to a uniform
+   * choice among the unused points of a small finite space when draws keep hitting used ones.
    */
-  takeRandom(rng: Rng, draw: () => Point = () => this.space.sample(rng)): Point {
+  takeRandom(rng: Rng): Point {
     if (this.remaining <= 0) throw failedPrecondition(`the search space has no unused points left (${this.space.size} in all)`);
     for (let attempt = 0; attempt < REJECTION_ATTEMPTS; attempt++) {
-      const point = this.space.canonical(draw());
+      const point = this.space.canonical(this.space.sample(rng));
       if (this.add(point)) return point;
     }
     if (this.space.size > ENUMERABLE_SIZE) {
@@ -63,12 +69,32 @@ export class UsedPoints {
           `(${this.keys.size} are used; a DOUBLE range may be too narrow to hold more distinct values)`,
       );
     }
-    const unused: number[] = [];
-    for (let index = 0; index < this.space.size; index++) {
-      if (!this.has(this.space.pointAt(index))) unused.push(index);
+    if (this.unusedIndices === undefined) {
+      this.unusedIndices = [];
+      for (let index = 0; index < this.space.size; index++) {
+        if (!this.has(this.space.pointAt(index))) this.unusedIndices.push(index);
+      }
     }
-    const point = this.space.pointAt(unused[rng.integer(unused.length)]!);
-    this.add(point);
-    return point;
+    // add() can only fail here when two indices print the same assignment (a step finer than twelve digits):
+    // that index is taken after all, so it leaves the list and the draw is repeated.
+    while (this.unusedIndices.length > 0) {
+      const index = this.unusedIndices[rng.integer(this.unusedIndices.length)]!;
+      const point = this.space.pointAt(index);
+      if (this.add(point)) return point;
+      removeSorted(this.unusedIndices, index);
+    }
+    throw failedPrecondition(`the search space has no unused assignments left (${this.keys.size} are used)`);
   }
+}
+
+/** Removes `value` from the ascending `list` when it is there. */
+function removeSorted(list: number[], value: number): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (list[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  if (list[low] === value) list.splice(low, 1);
 }

@@ -82,8 +82,7 @@ export class NumericDimension implements Dimension {
 
   /** The index-th lattice value (exact for ints; rounded to its stable decimal form for doubles). */
   valueAt(index: number): number {
-    const raw = this.min + index * (this.step ?? 0);
-    return this.kind === 'int' ? raw : this.latticeValue(index).value;
+    return this.kind === 'int' ? this.min + index * this.step! : this.latticeValue(index).value;
   }
 
   /** The index-th value of a stepped double, and the string a trial gets for it. */

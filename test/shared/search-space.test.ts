@@ -3,22 +3,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Rng } from '../../shared/random/rng.js';
 import { ServiceError } from '../../shared/errors/service-error.js';
-import { parseSearchSpace } from '../../shared/space/parse-search-space.js';
 import { formatDouble, parseDecimal } from '../../shared/space/numbers.js';
-import { categoricalParameter, discreteParameter, doubleParameter, intParameter } from '../support/requests.js';
-import type { ParameterSpec__Output } from '../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
+import { categoricalParameter, discreteParameter, doubleParameter, intParameter, searchSpaceOf } from '../support/requests.js';
 
-/** Our builders fill only what a test names; the server's decoder fills the rest with proto defaults. */
-function withDefaults(spec: ReturnType<typeof intParameter>): ParameterSpec__Output {
-  const space = spec.feasible_space ?? {};
-  return {
-    name: spec.name ?? '',
-    parameter_type: (spec.parameter_type ?? 'UNKNOWN_TYPE') as ParameterSpec__Output['parameter_type'],
-    feasible_space: { min: space.min ?? '', max: space.max ?? '', step: space.step ?? '', list: space.list ?? [], distribution: (space.distribution ?? 'DISTRIBUTION_UNSPECIFIED') as 'UNIFORM' },
-  };
-}
-
-const space = (...specs: ReturnType<typeof intParameter>[]) => parseSearchSpace(specs.map(withDefaults));
+const space = searchSpaceOf;
 
 describe('numbers', () => {
   it('parses only finite decimal numbers', () => {

@@ -1,7 +1,9 @@
 import type { Experiment } from '../../shared/wire/generated/api/v1/beta1/Experiment.js';
 import type { GetSuggestionsReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsReply.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
-import type { ParameterSpec } from '../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
+import { parseSearchSpace } from '../../shared/space/parse-search-space.js';
+import type { SearchSpace } from '../../shared/space/search-space.js';
+import type { ParameterSpec, ParameterSpec__Output } from '../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 
 /** Builders for the requests a Katib controller sends, in the shapes our client accepts. */
@@ -80,4 +82,19 @@ export function assignmentOf(t: Trial): Record<string, string> {
 /** Identity of an assignment record, independent of key order. */
 export function assignmentKey(assignment: Record<string, string>): string {
   return JSON.stringify(Object.keys(assignment).sort().map((name) => [name, assignment[name]]));
+}
+
+/** Our builders fill only what a test names; the server's decoder fills the rest with proto defaults. */
+function withDefaults(spec: ParameterSpec): ParameterSpec__Output {
+  const space = spec.feasible_space ?? {};
+  return {
+    name: spec.name ?? '',
+    parameter_type: (spec.parameter_type ?? 'UNKNOWN_TYPE') as ParameterSpec__Output['parameter_type'],
+    feasible_space: { min: space.min ?? '', max: space.max ?? '', step: space.step ?? '', list: space.list ?? [], distribution: (space.distribution ?? 'DISTRIBUTION_UNSPECIFIED') as 'UNIFORM' },
+  };
+}
+
+/** The search space the services parse from these parameters, as a request carries them. */
+export function searchSpaceOf(...parameters: ParameterSpec[]): SearchSpace {
+  return parseSearchSpace(parameters.map(withDefaults));
 }
