@@ -15,7 +15,7 @@ import { formatMiB, formatNumber } from '../report/number-format.js';
 import { renderSvg } from '../report/render-svg.js';
 import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { localTarget, openTarget, parseTargetSpec, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
-import { integerListOption, integerOption, namesOption, timestampedName } from './option-values.js';
+import { integerListOption, integerOption, namesOption, positiveDecimalOption, timestampedName } from './option-values.js';
 
 export const LATENCY_USAGE = `npm run bench -- latency [options]
   Times GetSuggestions directly: a request with H succeeded trials (random points of the problem with their
@@ -56,8 +56,10 @@ export interface LatencyResults {
 
 interface LatencyOptions {
   targets: Target[];
-  problem: string;
-  step: string | undefined;
+  /** The problem whose space is timed: as declared, or with every DOUBLE parameter stepped by `--step`. */
+  problem: ProblemDefinition;
+  /** How tables and plots name that space. */
+  spaceName: string;
   histories: number[];
   batches: number[];
   repeats: number;
@@ -86,10 +88,12 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
   const defaults = external.length > 0 ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
   const targets = [...(namesOption('algorithms', values.algorithms, known) ?? defaults).map(localTarget), ...external];
   if (targets.length === 0) throw new Error('nothing to time: no built service and no --target');
+  const declared = problemDefinition(values.problem ?? 'hartmann6');
+  const step = values.step === undefined ? undefined : positiveDecimalOption('step', values.step);
   return {
     targets,
-    problem: problemDefinition(values.problem ?? 'hartmann6').name,
-    step: values.step === undefined ? undefined : positiveDecimal('step', values.step),
+    problem: step === undefined ? declared : withSteppedDoubles(declared, step),
+    spaceName: step === undefined ? declared.name : `${declared.name} (every DOUBLE stepped by ${step})`,
     histories: integerListOption('history', values.history, [10, 100, 500, 1000]),
     batches: integerListOption('batches', values.batches, [1, 10]),
     repeats: integerOption('repeats', values.repeats, 10, 1),
@@ -100,14 +104,13 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
 
 export async function latencyCommand(args: string[]): Promise<void> {
   const options = parseLatencyOptions(args);
-  const problem = latencyProblem(options);
-  const histories = new Map(options.histories.map((size) => [size, completedTrials(problem, size)]));
+  const histories = new Map(options.histories.map((size) => [size, completedTrials(options.problem, size)]));
   const results: LatencyResults = {
     format: 'katib-bench-latency/1',
     createdAt: new Date().toISOString(),
     command: `npm run bench -- latency ${args.join(' ')}`.trim(),
     environment: describeEnvironment(),
-    problem: spaceName(options),
+    problem: options.spaceName,
     repeats: options.repeats,
     measurements: [],
     peakRssKib: {},
@@ -145,7 +148,7 @@ export async function latencyCommand(args: string[]): Promise<void> {
   const points = results.measurements.flatMap((m) =>
     m.p50Ms === null || m.p95Ms === null ? [] : [{ target: m.target, batch: m.batch, history: m.history, p50Ms: m.p50Ms, p95Ms: m.p95Ms }],
   );
-  writeFileSync(files.svg, await renderSvg(latencyPlotSpec(points, spaceName(options))));
+  writeFileSync(files.svg, await renderSvg(latencyPlotSpec(points, options.spaceName)));
   console.log(Object.values(files).join('\n'));
   for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
 }
@@ -157,17 +160,17 @@ async function timeTarget(
   options: LatencyOptions,
   progress: Progress,
 ): Promise<LatencyMeasurement[]> {
-  const problem = latencyProblem(options);
   const request = (history: readonly Trial[], batch: number, name: string, repetition: number) =>
-    latencyRequest(problem, { name: target.algorithm, settings: settingsForSeed(target, repetition) }, history, batch, name);
+    latencyRequest(options.problem, { name: target.algorithm, settings: settingsForSeed(target, repetition) }, history, batch, name);
   const smallest = histories.get(Math.min(...histories.keys()))!;
   const warmUp = request(smallest, 1, 'latency-warm-up', 0);
   await open.endpoint.validateAlgorithmSettings({ experiment: warmUp.experiment ?? null });
-  // One untimed call first: process start-up work (JIT, worker threads) is not a property of a history size.
-  await open.endpoint.getSuggestions(warmUp);
   const caller = new EncodedSuggestionCaller(open.address, options.deadlineMs);
   const measurements: LatencyMeasurement[] = [];
   try {
+    // One untimed call first, on the client the timed calls use: process start-up work (JIT, worker threads)
+    // and the connection's set-up are not properties of a history size.
+    await caller.call(caller.encode(warmUp));
     for (const [size, history] of histories) {
       for (const batch of options.batches) {
         const samplesMs: number[] = [];
@@ -200,30 +203,19 @@ async function timeTarget(
   return measurements;
 }
 
-/** The problem whose space is timed: as declared, or with every DOUBLE parameter stepped by `--step`. */
-function latencyProblem(options: LatencyOptions): ProblemDefinition {
-  const problem = problemDefinition(options.problem);
-  if (options.step === undefined) return problem;
+/** `problem` with every DOUBLE parameter given `step`, so that grid can serve its space. */
+function withSteppedDoubles(problem: ProblemDefinition, step: string): ProblemDefinition {
   return {
     ...problem,
     parameters: problem.parameters.map((parameter) =>
-      parameter.parameterType === 'double' ? { ...parameter, feasibleSpace: { ...parameter.feasibleSpace, step: options.step } } : parameter,
+      parameter.parameterType === 'double' ? { ...parameter, feasibleSpace: { ...parameter.feasibleSpace, step } } : parameter,
     ),
   };
 }
 
-function spaceName(options: LatencyOptions): string {
-  return options.step === undefined ? options.problem : `${options.problem} (every DOUBLE stepped by ${options.step})`;
-}
-
-function positiveDecimal(name: string, text: string): string {
-  if (!(Number(text) > 0 && Number.isFinite(Number(text)))) throw new Error(`--${name} ${JSON.stringify(text)}: expected a positive number`);
-  return text;
-}
-
 function latencyMarkdown(results: LatencyResults, options: LatencyOptions): string {
   const lines = [
-    `GetSuggestions latency in ms, p50 / p95 of ${options.repeats} calls, on the ${spaceName(options)} search space; ` +
+    `GetSuggestions latency in ms, p50 / p95 of ${options.repeats} calls, on the ${options.spaceName} search space; ` +
       'H = succeeded trials in the request, B = assignments asked for. Peak RSS: the service process after all calls.',
     '',
     `| algorithm | B | ${options.histories.map((size) => `H = ${size}`).join(' | ')} | peak RSS MiB |`,

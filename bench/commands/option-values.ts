@@ -1,3 +1,5 @@
+import { parseDecimal } from '../../shared/space/numbers.js';
+
 /** Helpers that turn command-line option strings into checked values, with messages naming the option. */
 
 export function integerOption(name: string, text: string | undefined, fallback: number, min: number): number {
@@ -5,6 +7,13 @@ export function integerOption(name: string, text: string | undefined, fallback: 
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} "${text}": expected an integer >= ${min}`);
   return value;
+}
+
+/** A positive decimal, kept as written: it travels to the services as text, which they parse the same way. */
+export function positiveDecimalOption(name: string, text: string): string {
+  const value = parseDecimal(text);
+  if (value === undefined || !(value > 0)) throw new Error(`--${name} "${text}": expected a positive decimal number`);
+  return text;
 }
 
 export function listOption(text: string | undefined): string[] | undefined {

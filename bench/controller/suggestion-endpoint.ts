@@ -28,12 +28,15 @@ export interface GrpcEndpointOptions {
   deadlineMs: number;
 }
 
+/** The benchmark's channels take and send messages of any size: a long history is a large request. */
+export const UNLIMITED_MESSAGES: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': -1,
+  'grpc.max_send_message_length': -1,
+};
+
 /** A Katib Suggestion service at `address` (host:port), spoken to like Katib's controller does: plain gRPC, no TLS. */
 export function grpcSuggestionEndpoint(address: string, options: GrpcEndpointOptions): SuggestionEndpoint {
-  const client = new katibApi.Suggestion(address, grpc.credentials.createInsecure(), {
-    'grpc.max_receive_message_length': -1,
-    'grpc.max_send_message_length': -1,
-  });
+  const client = new katibApi.Suggestion(address, grpc.credentials.createInsecure(), UNLIMITED_MESSAGES);
   const callOptions = (): grpc.CallOptions => ({ deadline: Date.now() + options.deadlineMs });
   return {
     validateAlgorithmSettings: (request) =>

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { katibApi } from '../../shared/wire/katib-api.js';
+import { UNLIMITED_MESSAGES } from '../controller/suggestion-endpoint.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 
 const method = katibApi.Suggestion.service.GetSuggestions;
@@ -17,18 +18,15 @@ export class EncodedSuggestionCaller {
     address: string,
     private readonly deadlineMs: number,
   ) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
-    });
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), UNLIMITED_MESSAGES);
   }
 
   encode(request: GetSuggestionsRequest): Buffer {
     return method.requestSerialize(request);
   }
 
-  /** Resolves with the reply's size in bytes; rejects with the status of a failed call. */
-  call(encoded: Buffer): Promise<number> {
+  /** Resolves once the reply has arrived; rejects with the status of a failed call. */
+  call(encoded: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
         method.path,
@@ -36,7 +34,7 @@ export class EncodedSuggestionCaller {
         (bytes: Buffer) => bytes,
         encoded,
         { deadline: Date.now() + this.deadlineMs },
-        (error, reply) => (error || reply === undefined ? reject(new Error(`GetSuggestions failed: ${error?.details ?? 'no reply'}`)) : resolve(reply.length)),
+        (error, reply) => (error || reply === undefined ? reject(new Error(`GetSuggestions failed: ${error?.details ?? 'no reply'}`)) : resolve()),
       );
     });
   }
