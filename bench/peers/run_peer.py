@@ -4,6 +4,7 @@ as many new points as there are free slots whenever trials finish (ask), results
 
 Prints one JSON object per experiment on stdout, in the CLI's results shape (bench/report/results-file.ts).
 Usage: run_peer.py --peer optuna-tpe --problem branin --seeds 0,1,2 --budget 60 --parallel 3
+       run_peer.py --versions   (the libraries' versions as JSON)
 """
 
 import argparse
@@ -139,7 +140,6 @@ def main():
     parser.add_argument("--seeds", required=True, help="comma-separated seeds")
     parser.add_argument("--budget", type=int, required=True)
     parser.add_argument("--parallel", type=int, required=True)
-    parser.add_argument("--versions", action="store_true", help="print the libraries' versions as JSON and exit")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     catalog = problems.load_catalog()
@@ -164,6 +164,7 @@ def main():
 
 
 if __name__ == "__main__":
+    # Before argparse, which would demand the experiment's arguments.
     if "--versions" in sys.argv:
         print(json.dumps(library_versions()))
         sys.exit(0)

@@ -16,12 +16,5 @@ fi
 if [[ "${1:-}" == "--with-torch" ]]; then
   "$venv/bin/python" -m pip install --quiet torch
 fi
-"$venv/bin/python" - <<'PY'
-import importlib
-for name in ("optuna", "hyperopt", "skopt", "scipy", "torch"):
-    try:
-        module = importlib.import_module(name)
-        print(f"{name} {getattr(module, '__version__', '?')}")
-    except ImportError:
-        print(f"{name} not installed")
-PY
+# The same report the benchmark records in its results.
+"$venv/bin/python" -B "$peers_dir/run_peer.py" --versions

@@ -28,7 +28,7 @@ export interface LabelledData {
 
 const datasets = new Map<string, LabelledData>();
 
-/** The data set file named by the constants, read through Node's module resolution from the repository root. */
+/** The data set file named by the constants, read through Node's module resolution from this module's location. */
 export function loadIris(constants: IrisKnnConstants): LabelledData {
   const specifier = `${constants.dataset.npmPackage}/${constants.dataset.file}`;
   let data = datasets.get(specifier);

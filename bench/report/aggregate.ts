@@ -30,6 +30,7 @@ export interface TargetSummary {
   latencyP95Ms: number | null;
   peakRssKib: number | null;
   duplicates: number;
+  invalidAssignments: number;
   trials: number;
   failedRuns: number;
 }
@@ -89,6 +90,7 @@ function targetSummary(all: readonly RunRecord[], target: string): TargetSummary
     latencyP95Ms: latencies.length === 0 ? null : percentile(latencies, 95),
     peakRssKib: peaks.length === 0 ? null : Math.max(...peaks),
     duplicates: sum(runs.map((run) => run.duplicates)),
+    invalidAssignments: sum(runs.map((run) => run.invalidAssignments)),
     trials: sum(runs.map((run) => run.trials.length)),
     failedRuns: runs.filter((run) => run.error !== undefined).length,
   };

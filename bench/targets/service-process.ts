@@ -12,11 +12,8 @@ const KEPT_LINES = 20;
 
 /** One of our services, running as its own process on free local ports. */
 export interface ServiceProcess {
-  service: string;
-  pid: number;
   /** host:port of its gRPC server. */
   address: string;
-  metricsPort: number;
   /** The process's peak resident set size so far (VmHWM), in KiB; undefined once it has exited or off Linux. */
   peakRssKib(): number | undefined;
   stop(): Promise<void>;
@@ -35,11 +32,11 @@ export function serviceIsBuilt(service: string): boolean {
  * Starts dist/services/<service>/main.js with PORT=0 and METRICS_PORT=0 and resolves once its log says
  * "listening" (the line carries the ports it got). Its log is read all along, so the pipe never fills.
  */
-export function startServiceProcess(service: string, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+export function startServiceProcess(service: string): Promise<ServiceProcess> {
   const entry = serviceEntryPoint(service);
   if (!existsSync(entry)) return Promise.reject(new Error(`${entry} does not exist; build with npx tsc -p .`));
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1', ...extraEnv },
+    env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const recent: string[] = [];
@@ -62,39 +59,30 @@ export function startServiceProcess(service: string, extraEnv: Record<string, st
     child.once('exit', exitedEarly);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       keep(line);
-      const listening = parseListening(line);
-      if (listening === undefined) return;
+      const port = listeningPort(line);
+      if (port === undefined) return;
       clearTimeout(timer);
       child.off('exit', exitedEarly);
-      resolve(runningService(service, child, listening, exited));
+      resolve(runningService(child, port, exited));
     });
   });
 }
 
-function parseListening(line: string): { port: number; metricsPort: number } | undefined {
+/** The gRPC port a "listening" log line names. */
+function listeningPort(line: string): number | undefined {
   try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown; metricsPort?: unknown };
-    if (entry.msg === 'listening' && typeof entry.port === 'number' && typeof entry.metricsPort === 'number') {
-      return { port: entry.port, metricsPort: entry.metricsPort };
-    }
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
   } catch {
     // Not a JSON log line (a stray print): not the one we wait for.
   }
   return undefined;
 }
 
-function runningService(
-  service: string,
-  child: ChildProcess,
-  ports: { port: number; metricsPort: number },
-  exited: Promise<void>,
-): ServiceProcess {
+function runningService(child: ChildProcess, port: number, exited: Promise<void>): ServiceProcess {
   const pid = child.pid!;
   return {
-    service,
-    pid,
-    address: `127.0.0.1:${ports.port}`,
-    metricsPort: ports.metricsPort,
+    address: `127.0.0.1:${port}`,
     peakRssKib: () => (child.exitCode === null && child.signalCode === null ? readPeakRssKib(pid) : undefined),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

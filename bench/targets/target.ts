@@ -10,7 +10,7 @@ export interface Target {
   kind: 'service' | 'endpoint';
   /** The algorithm_name the experiments carry. */
   algorithm: string;
-  /** Algorithm settings, with `{seed}` replaced by the experiment's seed. */
+  /** Algorithm settings as given; `{seed}` in a value stands for the experiment's seed (see settingsForSeed). */
   settings: AlgorithmSetting[];
   /** For kind service: the repository's service to start; for kind endpoint: host:port. */
   service?: string;
