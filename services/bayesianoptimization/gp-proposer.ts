@@ -154,7 +154,7 @@ export class GpProposer {
    */
   private fantasise(point: Point): void {
     const gp = this.fitted.gp;
-    this.cover.update(gp.append(point, Math.max(gp.meanAt(point), this.bestLoss)));
+    this.cover.update(gp.append(point, (mean) => Math.max(mean, this.bestLoss)));
   }
 }
 

@@ -51,6 +51,8 @@ export class GaussianProcess implements PosteriorModel {
   private readonly whitened: Float64Array;
   /** K^-1 y, for the mean's gradient; refreshed after every append. */
   private readonly alpha: Float64Array;
+  /** Appends leave alpha to be recomputed by the next gradient, which is the only reader. */
+  private alphaIsCurrent = false;
   private count: number;
   private readonly features: Float64Array;
   private readonly crossCovariance: Float64Array;
@@ -94,7 +96,6 @@ export class GaussianProcess implements PosteriorModel {
     this.whitened = new Float64Array(this.capacity);
     solveLower(this.factor, n, stride, targets, this.whitened);
     this.alpha = new Float64Array(this.capacity);
-    this.refreshAlpha();
   }
 
   /** How many observations (real and fantasised) the posterior is conditioned on. */
@@ -162,6 +163,7 @@ export class GaussianProcess implements PosteriorModel {
     out.mean = mean;
     out.variance = Math.max(0, s2 - explained);
     const beta = solveLowerTransposed(this.factor, n, this.capacity, v, this.backSolved);
+    const alpha = this.currentAlpha();
     out.meanGradient.fill(0);
     out.varianceGradient.fill(0);
     for (const j of this.mapping.continuous) {
@@ -169,7 +171,7 @@ export class GaussianProcess implements PosteriorModel {
       let varianceSlope = 0;
       for (let i = 0; i < n; i++) {
         const term = slope[i]! * (features[j]! - inputs[i * d + j]!);
-        meanSlope += this.alpha[i]! * term;
+        meanSlope += alpha[i]! * term;
         varianceSlope += beta[i]! * term;
       }
       const scale = inverseSquared[j]!;
@@ -179,20 +181,13 @@ export class GaussianProcess implements PosteriorModel {
     }
   }
 
-  /** The posterior mean at one encoded point. */
-  meanAt(point: ArrayLike<number>): number {
-    this.whiten(point, 0, this.solved);
-    let mean = 0;
-    for (let i = 0; i < this.count; i++) mean += this.solved[i]! * this.whitened[i]!;
-    return mean;
-  }
-
   /**
-   * Conditions the posterior on one more observation `value` at `point` (with the model's noise), by appending
-   * a row to the Cholesky factor. A fantasy at the current posterior mean ("kriging believer") leaves the mean
-   * unchanged everywhere and shrinks the variance around the point, which is what spreads a batch out.
+   * Conditions the posterior on one more observation at `point` (with the model's noise), by appending a row
+   * to the Cholesky factor. The observed value is `valueGivenMean` of the posterior mean there, which the append
+   * computes anyway: a fantasy at the mean ("kriging believer") leaves the mean unchanged everywhere and shrinks
+   * the variance around the point, which is what spreads a batch out.
    */
-  append(point: ArrayLike<number>, value: number): AppendedObservation {
+  append(point: ArrayLike<number>, valueGivenMean: (mean: number) => number): AppendedObservation {
     if (this.count >= this.capacity) throw new Error(`GP capacity ${this.capacity} exceeded`);
     const n = this.count;
     const d = this.dimensionCount;
@@ -210,11 +205,11 @@ export class GaussianProcess implements PosteriorModel {
     const total = this.kernel.signalVariance + this.noiseVariance;
     const pivot = Math.sqrt(Math.max(total - explained, 1e-10 * total));
     this.factor[n * stride + n] = pivot;
-    const whitenedTarget = (value - projected) / pivot;
+    const whitenedTarget = (valueGivenMean(projected) - projected) / pivot;
     this.whitened[n] = whitenedTarget;
     this.inputs.set(features, n * d);
     this.count = n + 1;
-    this.refreshAlpha();
+    this.alphaIsCurrent = false;
     return { features, row, pivot, whitenedTarget };
   }
 
@@ -230,7 +225,12 @@ export class GaussianProcess implements PosteriorModel {
     }
   }
 
-  private refreshAlpha(): void {
-    solveLowerTransposed(this.factor, this.count, this.capacity, this.whitened, this.alpha);
+  /** alpha = K^-1 y = L^-T w, recomputed only when an append has made it stale. */
+  private currentAlpha(): Float64Array {
+    if (!this.alphaIsCurrent) {
+      solveLowerTransposed(this.factor, this.count, this.capacity, this.whitened, this.alpha);
+      this.alphaIsCurrent = true;
+    }
+    return this.alpha;
   }
 }
