@@ -1,6 +1,6 @@
 import type { UsedPoints } from '../../shared/algorithm/used-points.js';
 import type { Rng } from '../../shared/random/rng.js';
-import { rngFromText } from '../../shared/random/seed.js';
+import { rngFromText, seedIdentity } from '../../shared/random/seed.js';
 import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
 import { normalCdf, normalQuantile } from './numeric/normal.js';
@@ -29,7 +29,7 @@ export class InitialDesign {
     experimentName: string,
     randomState: number | undefined,
   ) {
-    const identity = randomState === undefined ? `experiment:${experimentName}` : `random_state:${randomState}`;
+    const identity = seedIdentity(experimentName, randomState);
     this.sequence = new ScrambledSobol(space.dimensions.length, rngFromText(`bayesianoptimization initial design\u0000${identity}`));
   }
 
@@ -59,8 +59,9 @@ export class InitialDesign {
 /** A uniform u in [0, 1) moved to the parameter's declared distribution on its encoding. */
 function shapeByDistribution(dimension: SearchSpace['dimensions'][number], u: number): number {
   if (!(dimension instanceof NumericDimension) || !dimension.normalPrior) return u;
-  // Like NumericDimension.sample: a normal centred between the end values, sigma a sixth of their span,
-  // truncated to the encoded interval [0, 1].
+  // A normal centred between the end values a trial can take, sigma a sixth of their span, truncated to the
+  // encoded interval [0, 1]. (NumericDimension.sample centres on [min, max] instead; the two differ only for a
+  // lattice whose max is not a whole number of steps from min.)
   const first = dimension.isLattice ? dimension.unitOfIndex(0) : 0;
   const last = dimension.isLattice ? dimension.unitOfIndex(dimension.size - 1) : 1;
   const centre = (first + last) / 2;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { quote, ServiceError } from '../../shared/errors/service-error.js';
+import { failedPrecondition, quote, ServiceError } from '../../shared/errors/service-error.js';
 import type { TrialObject } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 
@@ -55,7 +55,7 @@ export class KubernetesTrialStore implements TrialStore {
         return new ServiceError('NOT_FOUND', `${trial} does not exist: ${detail}`);
       case 401:
       case 403:
-        return new ServiceError('FAILED_PRECONDITION', `the service account may not ${permission} in namespace ${quote(this.namespace)}: ${detail}`);
+        return failedPrecondition(`the service account may not ${permission} in namespace ${quote(this.namespace)}: ${detail}`);
       default:
         return new ServiceError('UNAVAILABLE', `the Kubernetes API at ${this.server} failed for ${trial}: HTTP ${error.code}: ${detail}`);
     }
@@ -134,12 +134,11 @@ export function trialNamespace(env: NodeJS.ProcessEnv, readFile: (path: string) 
   try {
     fromFile = readFile(SERVICE_ACCOUNT_NAMESPACE_FILE).trim();
   } catch (error) {
-    throw new ServiceError(
-      'FAILED_PRECONDITION',
+    throw failedPrecondition(
       `cannot tell which namespace the trials are in: NAMESPACE is not set and ${SERVICE_ACCOUNT_NAMESPACE_FILE} cannot be read (${(error as Error).message})`,
     );
   }
-  if (fromFile === '') throw new ServiceError('FAILED_PRECONDITION', `${SERVICE_ACCOUNT_NAMESPACE_FILE} is empty and NAMESPACE is not set`);
+  if (fromFile === '') throw failedPrecondition(`${SERVICE_ACCOUNT_NAMESPACE_FILE} is empty and NAMESPACE is not set`);
   return fromFile;
 }
 
@@ -154,13 +153,13 @@ export async function kubernetesTrialStore(env: NodeJS.ProcessEnv): Promise<Kube
   try {
     client = await import('@kubernetes/client-node');
   } catch (error) {
-    throw new ServiceError('FAILED_PRECONDITION', `the Kubernetes client library cannot be loaded on Node.js ${process.version}: ${(error as Error).message}`);
+    throw failedPrecondition(`the Kubernetes client library cannot be loaded on Node.js ${process.version}: ${(error as Error).message}`);
   }
   let config: KubeConfig;
   try {
     config = loadKubeConfig(client, env);
   } catch (error) {
-    throw new ServiceError('FAILED_PRECONDITION', `cannot load the Kubernetes client configuration: ${(error as Error).message}`);
+    throw failedPrecondition(`cannot load the Kubernetes client configuration: ${(error as Error).message}`);
   }
   return new KubernetesTrialStore(client, config, namespace);
 }

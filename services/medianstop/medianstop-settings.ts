@@ -1,5 +1,5 @@
 import { invalidArgument, quote } from '../../shared/errors/service-error.js';
-import { integerSetting, parseSettings } from '../../shared/settings/settings-schema.js';
+import { integerSetting, parseSettings, type ParsedSettings } from '../../shared/settings/settings-schema.js';
 import type { EarlyStoppingSpec__Output as EarlyStoppingSpec } from '../../shared/wire/generated/api/v1/beta1/EarlyStoppingSpec.js';
 
 export const MEDIANSTOP_ALGORITHM_NAME = 'medianstop';
@@ -12,10 +12,7 @@ const medianStopSchema = {
   startStep: integerSetting(['start_step'], { min: 1 }, 4),
 };
 
-export interface MedianStopSettings {
-  minTrialsRequired: number;
-  startStep: number;
-}
+export type MedianStopSettings = ParsedSettings<typeof medianStopSchema>;
 
 /** Reads an early-stopping spec meant for this service; anything else is INVALID_ARGUMENT naming what is wrong. */
 export function parseMedianStopSettings(spec: EarlyStoppingSpec | null | undefined, field: string): MedianStopSettings {

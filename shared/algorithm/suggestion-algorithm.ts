@@ -11,7 +11,6 @@ export interface ExperimentFacts {
   objective: Objective;
   /** 0 when the Experiment sets no limit. */
   maxTrialCount: number;
-  parallelTrialCount: number;
 }
 
 /** Everything an algorithm needs for one GetSuggestions call, rebuilt from the request every time. */

@@ -6,9 +6,7 @@ export type ErrorKind =
   | 'INVALID_ARGUMENT'
   | 'FAILED_PRECONDITION'
   | 'NOT_FOUND'
-  | 'UNAVAILABLE'
-  | 'RESOURCE_EXHAUSTED'
-  | 'DEADLINE_EXCEEDED';
+  | 'UNAVAILABLE';
 
 export class ServiceError extends Error {
   constructor(

@@ -17,9 +17,16 @@ export interface SeedSource {
  * any restart; a later request of the same experiment gets a different one.
  */
 export function rngForRequest(source: SeedSource): Rng {
-  const identity = source.randomState === undefined ? `experiment:${source.experimentName}` : `random_state:${source.randomState}`;
-  const text = [identity, source.trialCount, source.totalRequestNumber, source.currentRequestNumber].join('\u0000');
+  const text = [seedIdentity(source.experimentName, source.randomState), source.trialCount, source.totalRequestNumber, source.currentRequestNumber].join('\u0000');
   return rngFromText(text);
+}
+
+/**
+ * What a random stream belongs to: the user's random_state when given (so it carries across experiment names),
+ * else the experiment.
+ */
+export function seedIdentity(experimentName: string, randomState: number | undefined): string {
+  return randomState === undefined ? `experiment:${experimentName}` : `random_state:${randomState}`;
 }
 
 /** A generator seeded by a SHA-256 digest of `text`. */

@@ -1,5 +1,5 @@
 import { invalidArgument, quote } from '../errors/service-error.js';
-import type { ParameterSpec__Output } from '../wire/generated/api/v1/beta1/ParameterSpec.js';
+import type { ParameterSpec } from '../wire/messages.js';
 import type { Dimension } from './dimension.js';
 import { ListDimension } from './list-dimension.js';
 import { parseDecimal } from './numbers.js';
@@ -10,7 +10,7 @@ import { SearchSpace } from './search-space.js';
  * Turns the experiment's parameter specs into a SearchSpace, or throws INVALID_ARGUMENT naming the parameter,
  * the field, the value and what was expected.
  */
-export function parseSearchSpace(parameters: readonly ParameterSpec__Output[]): SearchSpace {
+export function parseSearchSpace(parameters: readonly ParameterSpec[]): SearchSpace {
   if (parameters.length === 0) {
     throw invalidArgument('experiment.spec.parameter_specs.parameters is empty; expected at least one parameter');
   }
@@ -25,7 +25,7 @@ export function parseSearchSpace(parameters: readonly ParameterSpec__Output[]): 
   return new SearchSpace(dimensions);
 }
 
-function parseDimension(parameter: ParameterSpec__Output): Dimension {
+function parseDimension(parameter: ParameterSpec): Dimension {
   const space = parameter.feasible_space;
   const name = parameter.name;
   switch (parameter.parameter_type) {
@@ -46,7 +46,7 @@ function parseDimension(parameter: ParameterSpec__Output): Dimension {
 function parseNumeric(
   name: string,
   kind: 'double' | 'int',
-  space: NonNullable<ParameterSpec__Output['feasible_space']>,
+  space: NonNullable<ParameterSpec['feasible_space']>,
 ): NumericDimension {
   const min = numberField(name, 'min', space.min, kind);
   const max = numberField(name, 'max', space.max, kind);

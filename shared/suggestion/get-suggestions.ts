@@ -14,7 +14,6 @@ export const MAX_REQUEST_COUNT = 10_000;
 /** What a GetSuggestions call did, for its log line and metrics. */
 export interface SuggestionOutcome {
   reply: GetSuggestionsReply;
-  algorithm: string;
   completed: number;
   pending: number;
   failed: number;
@@ -55,7 +54,6 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     reply: {
       parameter_assignments: points.map((point) => ({ assignments: space.decode(point), trial_name: '', labels: {} })),
     },
-    algorithm: algorithm.name,
     completed: history.completed.length,
     pending: history.pending.length,
     failed: history.failed.length,

@@ -26,7 +26,6 @@ export function parseExperiment(experiment: Experiment | null | undefined, regis
     name: experiment.name,
     objective: parseObjective(experiment),
     maxTrialCount: spec.max_trial_count,
-    parallelTrialCount: spec.parallel_trial_count,
   };
   algorithm.validate?.(space, settings, facts);
   return { algorithm, settings, space, facts };

@@ -36,7 +36,7 @@ export function tpeContext(space: SearchSpace, trials: TrialsInput, count: numbe
     count,
     rng: rngFromText(seed),
     settings: parseSettings(tpeSettings, Object.entries(settings).map(([name, value]) => ({ name, value })), 'test'),
-    experiment: { name: 'in-process', objective: { metricName: 'loss', direction: 'minimize' }, maxTrialCount: 0, parallelTrialCount: count },
+    experiment: { name: 'in-process', objective: { metricName: 'loss', direction: 'minimize' }, maxTrialCount: 0 },
     used: new UsedPoints(space, history.usedKeys),
   };
 }

@@ -19,9 +19,10 @@ export const EI_MARGIN = 0;
 export const CONFIDENCE_WIDTH = 1.96;
 /**
  * Floor on the posterior variance, relative to the prior's: at an observed point the variance is (nearly) zero,
- * and the floor keeps log-EI and its slopes finite there.
+ * and the floor keeps log-EI and its slopes finite there. gp_hedge's replay uses it too, so that it scores
+ * points exactly as the acquisition does.
  */
-const RELATIVE_VARIANCE_FLOOR = 1e-10;
+export const RELATIVE_VARIANCE_FLOOR = 1e-10;
 
 /** The utility `name` against the best standardised loss observed so far. */
 export function utilityFor(name: UtilityName, best: number): PosteriorUtility {

@@ -1,12 +1,11 @@
 import type { Rng } from '../../../shared/random/rng.js';
 import type { CachedPosterior } from '../model/cached-posterior.js';
-import { utilityFor } from './acquisition-function.js';
+import { RELATIVE_VARIANCE_FLOOR, utilityFor } from './acquisition-function.js';
 import type { UtilityName } from './posterior-utility.js';
 
 export const PORTFOLIO: readonly UtilityName[] = ['EI', 'PI', 'LCB'];
 /** Softmax temperature over the gains (Hoffman, Brochu and de Freitas 2011; scikit-optimize uses 1 too). */
 const ETA = 1;
-const RELATIVE_VARIANCE_FLOOR = 1e-10;
 
 /**
  * GP-Hedge (Hoffman et al. 2011, "Portfolio allocation for Bayesian optimization") picks, for each proposal, one
