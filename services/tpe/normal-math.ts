@@ -1,23 +1,19 @@
+import { erfcx } from '../../shared/numeric/erfcx.js';
+import { logNormalCdf, logNormalPdf, normalCdf } from '../../shared/numeric/normal.js';
+
 /**
- * The standard normal distribution's numerics that truncated Gaussian kernels need, accurate to about 1e-14
- * relative over the whole real line, including the far tails where a naive `log(Phi(z))` underflows to -Infinity.
- *
- * Everything rests on the scaled complementary error function erfcx(x) = exp(x^2) erfc(x) for x >= 0, which is
- * smooth, between 0 and 1, and keeps log(erfc(x)) = log(erfcx(x)) - x^2 finite far out. Kernel scoring calls it
- * hundreds of thousands of times per request, so it is a Chebyshev expansion (24 terms) in
- * t = (x - 4) / (x + 4), which maps [0, Infinity) onto [-1, 1). The expansion's coefficients are computed once, when
- * the module loads, from slow but accurate reference evaluations (a positive series and a continued fraction).
+ * The normal-distribution numerics truncated Gaussian kernels need beyond shared/numeric/normal.ts: the mass of
+ * an interval, accurate over the whole real line (including the far tails, where a naive `log(Phi(b) - Phi(a))`
+ * underflows to -Infinity, and narrow intervals, where it cancels), erf for it, and log-sum-exp.
  */
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 const SQRT_HALF = Math.SQRT1_2;
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LN2 = Math.LN2;
 
 /**
- * Reference erf(x) for x >= 0: 2/sqrt(pi) exp(-x^2) sum_{n>=0} (2x^2)^n x / (1*3*...*(2n+1)). Every term is
- * positive, so the sum has no cancellation.
+ * erf(x) for 0 <= x < 0.5: 2/sqrt(pi) exp(-x^2) sum_{n>=0} (2x^2)^n x / (1*3*...*(2n+1)). Every term is
+ * positive, so the sum has no cancellation, where 1 - erfc(x) would lose the leading digits of a small erf.
  */
 function erfBySeries(x: number): number {
   const twoXSquared = 2 * x * x;
@@ -28,72 +24,6 @@ function erfBySeries(x: number): number {
     sum += term;
   }
   return TWO_OVER_SQRT_PI * Math.exp(-x * x) * sum;
-}
-
-/**
- * Reference erfcx(x) for x >= 1, from erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))),
- * evaluated by the modified Lentz method. It converges in under 200 steps from x = 1 on.
- */
-function erfcxByContinuedFraction(x: number): number {
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 1000; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    d = d === 0 ? 1 / tiny : 1 / d;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-17) break;
-  }
-  return INV_SQRT_PI / f;
-}
-
-function erfcxReference(x: number): number {
-  return x < 1 ? Math.exp(x * x) * (1 - erfBySeries(x)) : erfcxByContinuedFraction(x);
-}
-
-/** Scale of the map between x in [0, Infinity) and t in [-1, 1). */
-const MAP_SCALE = 4;
-/** Enough terms for the coefficients to fall below 1e-16: they shrink about thirtyfold every two terms. */
-const TERMS = 24;
-
-/** Chebyshev coefficients of erfcx(x(t)), x(t) = MAP_SCALE (1 + t) / (1 - t), from its values at the Chebyshev nodes. */
-function fitErfcx(): Float64Array {
-  const nodes = 2 * TERMS;
-  const values = new Float64Array(nodes);
-  for (let m = 0; m < nodes; m++) {
-    const t = Math.cos((Math.PI * (m + 0.5)) / nodes);
-    values[m] = erfcxReference((MAP_SCALE * (1 + t)) / (1 - t));
-  }
-  const coefficients = new Float64Array(TERMS);
-  for (let j = 0; j < TERMS; j++) {
-    let sum = 0;
-    for (let m = 0; m < nodes; m++) sum += values[m]! * Math.cos((Math.PI * j * (m + 0.5)) / nodes);
-    coefficients[j] = (2 * sum) / nodes;
-  }
-  coefficients[0]! /= 2;
-  return coefficients;
-}
-
-const ERFCX_COEFFICIENTS = fitErfcx();
-
-/** exp(x^2) erfc(x) for x >= 0 (Clenshaw's recurrence on the fitted expansion). */
-export function erfcx(x: number): number {
-  if (x === Infinity) return 0;
-  const t = (x - MAP_SCALE) / (x + MAP_SCALE);
-  const twoT = 2 * t;
-  let next = 0;
-  let current = 0;
-  for (let j = TERMS - 1; j >= 1; j--) {
-    const previous = current;
-    current = twoT * current - next + ERFCX_COEFFICIENTS[j]!;
-    next = previous;
-  }
-  return t * current - next + ERFCX_COEFFICIENTS[0]!;
 }
 
 /** Beyond this argument erfc(x) is below the smallest double. */
@@ -107,33 +37,6 @@ export function erfc(x: number): number {
 export function erf(x: number): number {
   if (x < 0) return -erf(-x);
   return x < 0.5 ? erfBySeries(x) : 1 - erfc(x);
-}
-
-/** log(erfc(x)), finite for every finite x. */
-export function logErfc(x: number): number {
-  if (x < 0) return Math.log(erfc(x));
-  return Math.log(erfcx(x)) - x * x;
-}
-
-/** The standard normal density. */
-export function normalPdf(z: number): number {
-  return Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
-}
-
-export function normalLogPdf(z: number): number {
-  return -0.5 * z * z - LOG_SQRT_2PI;
-}
-
-/** Phi(z), the standard normal cumulative distribution function. */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z * SQRT_HALF);
-}
-
-/** log(Phi(z)), finite for every finite z (about -z^2/2 far in the lower tail). */
-export function normalLogCdf(z: number): number {
-  if (z === -Infinity) return -Infinity;
-  if (z === Infinity) return 0;
-  return logErfc(-z * SQRT_HALF) - LN2;
 }
 
 /** log(1 - exp(x)) for x <= 0, accurate both near 0 and far below it. */
@@ -151,7 +54,7 @@ const NARROW_INTERVAL = 1e-6;
  */
 export function logNormalMass(a: number, b: number): number {
   if (!(a < b)) return -Infinity;
-  if (b - a < NARROW_INTERVAL) return Math.log(b - a) + normalLogPdf((a + b) / 2);
+  if (b - a < NARROW_INTERVAL) return Math.log(b - a) + logNormalPdf((a + b) / 2);
   if (a >= 0) return logNormalMass(-b, -a);
   if (b <= 0) {
     if (b > -30) {
@@ -161,8 +64,8 @@ export function logNormalMass(a: number, b: number): number {
       const difference = upper - normalCdf(a);
       if (difference > 1e-3 * upper) return Math.log(difference);
     }
-    const logUpper = normalLogCdf(b);
-    return logUpper + log1mExp(normalLogCdf(a) - logUpper);
+    const logUpper = logNormalCdf(b);
+    return logUpper + log1mExp(logNormalCdf(a) - logUpper);
   }
   // The interval holds 0. When it reaches past one sigma on both sides, the two tails it leaves out hold less
   // than a third of the mass and 1 minus them is accurate (and cheap: far tails underflow to 0 at once);

@@ -1,6 +1,7 @@
 import type { Rng } from '../../shared/random/rng.js';
 import type { KernelSet } from './kernel-set.js';
-import { logNormalMass, normalLogPdf } from './normal-math.js';
+import { logNormalPdf } from '../../shared/numeric/normal.js';
+import { logNormalMass } from './normal-math.js';
 
 /** The encoded interval a lattice value owns: every position in [low, high] decodes to that value. */
 export interface Cell {
@@ -58,7 +59,7 @@ export class TruncatedNormalKernels implements KernelSet {
     if (this.lattice === undefined) {
       for (let i = 0; i < count; i++) {
         const z = (x - centres[i]!) / sigmas[i]!;
-        into[i]! += normalLogPdf(z) + this.logScale[i]!;
+        into[i]! += logNormalPdf(z) + this.logScale[i]!;
       }
       return;
     }

@@ -9,7 +9,7 @@ import { LogProbabilityOfImprovement } from '../../services/bayesianoptimization
 import { CachedPosterior } from '../../services/bayesianoptimization/model/cached-posterior.js';
 import { GaussianProcess } from '../../services/bayesianoptimization/model/gaussian-process.js';
 import { KernelInputs } from '../../services/bayesianoptimization/model/kernel-inputs.js';
-import { normalCdf, normalPdf } from '../../services/bayesianoptimization/numeric/normal.js';
+import { normalCdf, normalPdf } from '../../shared/numeric/normal.js';
 import { Rng } from '../../shared/random/rng.js';
 import { SearchSpace } from '../../shared/space/search-space.js';
 import { continuous, integer } from './test-spaces.js';

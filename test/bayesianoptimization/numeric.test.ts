@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { minimiseInBox } from '../../services/bayesianoptimization/numeric/bounded-quasi-newton.js';
 import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../../services/bayesianoptimization/numeric/cholesky.js';
-import { erfcx } from '../../services/bayesianoptimization/numeric/erfcx.js';
-import { logNormalCdf, normalCdf, normalPdf, normalQuantile } from '../../services/bayesianoptimization/numeric/normal.js';
+import { erfcx } from '../../shared/numeric/erfcx.js';
+import { logNormalCdf, normalCdf, normalPdf, normalQuantile } from '../../shared/numeric/normal.js';
 import { ScrambledSobol } from '../../services/bayesianoptimization/numeric/scrambled-sobol.js';
 import { Rng } from '../../shared/random/rng.js';
 

@@ -1,10 +1,8 @@
-import { erfcx } from '../numeric/erfcx.js';
-import { logNormalCdf } from '../numeric/normal.js';
+import { erfcx } from '../../../shared/numeric/erfcx.js';
+import { logNormalCdf, logNormalPdf, normalPdf } from '../../../shared/numeric/normal.js';
 import type { PosteriorUtility, UtilitySlopes } from './posterior-utility.js';
 
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /** Below this z, h(z) equals its asymptotic form phi(z) / z^2 to double precision. */
 const ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
 
@@ -16,10 +14,10 @@ const ASYMPTOTIC_Z = -1 / Math.sqrt(Number.EPSILON);
  * expected improvement for Bayesian optimization").
  */
 export function logH(z: number): number {
-  if (z > -1) return Math.log(z * Math.exp(logNormalCdf(z)) + INV_SQRT_2PI * Math.exp(-0.5 * z * z));
-  if (z < ASYMPTOTIC_Z) return -0.5 * z * z - LOG_SQRT_2PI - 2 * Math.log(-z);
+  if (z > -1) return Math.log(z * Math.exp(logNormalCdf(z)) + normalPdf(z));
+  if (z < ASYMPTOTIC_Z) return logNormalPdf(z) - 2 * Math.log(-z);
   const tail = SQRT_HALF_PI * -z * erfcx(-z * Math.SQRT1_2);
-  return -0.5 * z * z - LOG_SQRT_2PI + Math.log1p(-tail);
+  return logNormalPdf(z) + Math.log1p(-tail);
 }
 
 /**

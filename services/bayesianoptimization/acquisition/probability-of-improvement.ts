@@ -1,4 +1,4 @@
-import { logNormalCdf, logNormalPdf } from '../numeric/normal.js';
+import { logNormalCdf, logNormalPdf } from '../../../shared/numeric/normal.js';
 import type { PosteriorUtility, UtilitySlopes } from './posterior-utility.js';
 
 /**

@@ -2,7 +2,7 @@
  * The scaled complementary error function erfcx(x) = exp(x^2) erfc(x).
  *
  * It carries the normal distribution's far tails without underflow: erfc(40) is 1e-697, far below the smallest
- * double, while erfcx(40) is about 0.014. Log-EI and log-PI far from the incumbent rest on it.
+ * double, while erfcx(40) is about 0.014. Log-EI and log-PI far from the incumbent (bayesianoptimization) and the masses of truncated Parzen kernels (tpe) rest on it.
  *
  * How it is computed: erfcx solves y' = 2 x y - 2 / sqrt(pi). Differentiating that equation k times gives
  * every Taylor coefficient of y around a point from the value there, so a table of values on a grid of anchors
