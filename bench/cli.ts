@@ -7,6 +7,7 @@ import { LATENCY_USAGE, latencyCommand } from './commands/latency-command.js';
 import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
 import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
 import { RUN_USAGE, runCommand } from './commands/run-command.js';
+import { messageOf } from '../shared/errors/service-error.js';
 
 const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> | void }> = {
   run: { usage: RUN_USAGE, run: runCommand },
@@ -33,7 +34,7 @@ if (name === undefined || name === 'help' || name === '--help') {
     try {
       await command.run(args);
     } catch (error) {
-      console.error(`bench ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`bench ${name}: ${messageOf(error)}`);
       process.exitCode = 1;
     }
   }

@@ -13,9 +13,9 @@ import { repoPath } from '../repo-paths.js';
 import { latencyPlotSpec } from '../report/latency-plot.js';
 import { formatMiB, formatNumber } from '../report/number-format.js';
 import { renderSvg } from '../report/render-svg.js';
-import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
-import { localTarget, openTarget, parseTargetSpec, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
-import { integerListOption, integerOption, namesOption, positiveDecimalOption, timestampedName } from './option-values.js';
+import { openTarget, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
+import { integerListOption, integerOption, positiveDecimalOption, targetsOption, timestampedName } from './option-values.js';
+import { messageOf } from '../../shared/errors/service-error.js';
 
 export const LATENCY_USAGE = `npm run bench -- latency [options]
   Times GetSuggestions directly: a request with H succeeded trials (random points of the problem with their
@@ -83,10 +83,7 @@ function parseLatencyOptions(args: string[]): LatencyOptions {
     },
     strict: true,
   });
-  const external = (values.target ?? []).map(parseTargetSpec);
-  const known = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
-  const defaults = external.length > 0 ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
-  const targets = [...(namesOption('algorithms', values.algorithms, known) ?? defaults).map(localTarget), ...external];
+  const targets = targetsOption(values.algorithms, values.target);
   if (targets.length === 0) throw new Error('nothing to time: no built service and no --target');
   const declared = problemDefinition(values.problem ?? 'hartmann6');
   const step = values.step === undefined ? undefined : positiveDecimalOption('step', values.step);
@@ -122,7 +119,7 @@ export async function latencyCommand(args: string[]): Promise<void> {
     try {
       open = await openTarget(target, options.deadlineMs);
     } catch (error) {
-      results.unavailable.push({ target: target.label, reason: error instanceof Error ? error.message : String(error) });
+      results.unavailable.push({ target: target.label, reason: messageOf(error) });
       continue;
     }
     try {
@@ -130,7 +127,7 @@ export async function latencyCommand(args: string[]): Promise<void> {
       results.peakRssKib[target.label] = open.peakRssKib() ?? null;
     } catch (error) {
       // Validate refused the space (grid needs steps) or the warm-up call failed: nothing to time.
-      results.unavailable.push({ target: target.label, reason: error instanceof Error ? error.message : String(error) });
+      results.unavailable.push({ target: target.label, reason: messageOf(error) });
     } finally {
       await open.close();
     }
@@ -182,7 +179,7 @@ async function timeTarget(
             await caller.call(encoded);
             samplesMs.push(performance.now() - started);
           } catch (failure) {
-            error = failure instanceof Error ? failure.message : String(failure);
+            error = messageOf(failure);
           }
         }
         measurements.push({

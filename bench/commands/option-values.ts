@@ -1,4 +1,6 @@
 import { parseDecimal } from '../../shared/space/numbers.js';
+import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
+import { localTarget, parseTargetSpec, type Target } from '../targets/target.js';
 
 /** Helpers that turn command-line option strings into checked values, with messages naming the option. */
 
@@ -40,4 +42,15 @@ export function namesOption(name: string, text: string | undefined, known: reado
 /** A directory name for this run's output, from the current time. */
 export function timestampedName(prefix: string): string {
   return `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`;
+}
+
+/**
+ * The targets `--algorithms` and `--target` name: our services by algorithm name, then the external endpoints.
+ * Without either, every built service, unless `othersGiven` (the command has something else to run).
+ */
+export function targetsOption(algorithms: string | undefined, targetSpecs: readonly string[] | undefined, othersGiven = false): Target[] {
+  const external = (targetSpecs ?? []).map(parseTargetSpec);
+  const known = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
+  const defaults = external.length > 0 || othersGiven ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
+  return [...(namesOption('algorithms', algorithms, known) ?? defaults).map(localTarget), ...external];
 }

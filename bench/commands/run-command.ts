@@ -12,9 +12,10 @@ import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../repo-paths.js';
 import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
 import { writeReport } from '../report/write-report.js';
-import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
-import { localTarget, openTarget, parseTargetSpec, settingsForSeed, type Target } from '../targets/target.js';
-import { integerOption, namesOption, timestampedName } from './option-values.js';
+import { LOCAL_ALGORITHMS } from '../targets/local-services.js';
+import { openTarget, settingsForSeed, type Target } from '../targets/target.js';
+import { integerOption, namesOption, targetsOption, timestampedName } from './option-values.js';
+import { messageOf } from '../../shared/errors/service-error.js';
 
 export const RUN_USAGE = `npm run bench -- run [options]
   Runs simulated Katib experiments against each target, on each problem, for each seed.
@@ -57,12 +58,8 @@ function parseRunOptions(args: string[]): RunOptions {
     },
     strict: true,
   });
-  const external = (values.target ?? []).map(parseTargetSpec);
   const peers = namesOption('peers', values.peers, PEER_NAMES) ?? [];
-  const knownAlgorithms = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
-  const defaultAlgorithms = external.length > 0 || peers.length > 0 ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
-  const algorithms = namesOption('algorithms', values.algorithms, knownAlgorithms) ?? defaultAlgorithms;
-  const targets = [...algorithms.map(localTarget), ...external];
+  const targets = targetsOption(values.algorithms, values.target, peers.length > 0);
   if (targets.length === 0 && peers.length === 0) throw new Error('nothing to run: no built service, --target or --peers');
   const seedCount = integerOption('seeds', values.seeds, 10, 1);
   const firstSeed = integerOption('first-seed', values['first-seed'], 0, 0);
@@ -129,7 +126,7 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
   try {
     open = await openTarget(target, options.deadlineMs);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   }
   const runs: RunRecord[] = [];
   try {
@@ -186,7 +183,7 @@ async function runPeers(options: RunOptions, results: BenchmarkResults, progress
         );
         results.runs.push(...runs);
       } catch (error) {
-        results.unavailable.push({ target: `${peer} on ${problem}`, reason: error instanceof Error ? error.message : String(error) });
+        results.unavailable.push({ target: `${peer} on ${problem}`, reason: messageOf(error) });
       }
       save();
     }

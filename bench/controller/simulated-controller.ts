@@ -5,6 +5,7 @@ import type { Objective } from '../problems/objective-functions.js';
 import { assignmentKey } from './assignment-key.js';
 import { experimentMessage, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
 import type { SuggestionEndpoint } from './suggestion-endpoint.js';
+import { messageOf } from '../../shared/errors/service-error.js';
 
 /** One finished trial, in the order trials finished. */
 export interface TrialRecord {
@@ -153,7 +154,7 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
       await requestTrials();
     }
   } catch (error) {
-    return { trials: finished, calls, error: error instanceof Error ? error.message : String(error) };
+    return { trials: finished, calls, error: messageOf(error) };
   }
   return { trials: finished, calls };
 }

@@ -32,3 +32,8 @@ export function failedPrecondition(message: string): ServiceError {
 export function quote(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
+
+/** The message of anything thrown: an Error's message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

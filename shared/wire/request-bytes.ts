@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { invalidArgument } from '../errors/service-error.js';
+import { invalidArgument, messageOf } from '../errors/service-error.js';
 
 /**
  * A copy of `definition` whose handlers receive each request's encoded bytes instead of the decoded message.
@@ -20,7 +20,7 @@ export function decodeRequest<Request>(method: { path: string; requestDeserializ
     return method.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     throw invalidArgument(
-      `the request to ${method.path} is not an encoded ${method.path.split('/')[2]} request message: ${error instanceof Error ? error.message : String(error)}`,
+      `the request to ${method.path} is not an encoded ${method.path.split('/')[2]} request message: ${messageOf(error)}`,
     );
   }
 }
