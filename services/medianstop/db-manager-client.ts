@@ -4,6 +4,7 @@ import { katibApi } from '../../shared/wire/katib-api.js';
 import type { DBManagerClient } from '../../shared/wire/generated/api/v1/beta1/DBManager.js';
 import type { GetObservationLogReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetObservationLogReply.js';
 import type { MetricLogEntry } from './metric-log.js';
+import { LruMap } from './lru-map.js';
 
 /** Where the rule computation gets trial logs from; the gRPC client below is the real one. */
 export interface ObservationLogSource {
@@ -30,7 +31,8 @@ const MAX_OPEN_CHANNELS = 4;
  * reused across calls; every failure becomes a ServiceError that names the address.
  */
 export class DbManagerClient implements ObservationLogSource {
-  private readonly clients = new Map<string, DBManagerClient>();
+  /** Calls already started on an evicted channel finish normally; grpc-js only refuses new ones. */
+  private readonly clients = new LruMap<string, DBManagerClient>(MAX_OPEN_CHANNELS, (_, client) => client.close());
 
   constructor(private readonly options: DbManagerClientOptions = DEFAULT_DB_MANAGER_CLIENT_OPTIONS) {}
 
@@ -73,22 +75,13 @@ export class DbManagerClient implements ObservationLogSource {
 
   private clientFor(address: string): DBManagerClient {
     let client = this.clients.get(address);
-    if (client !== undefined) {
-      // Most recently used last, so the oldest is evicted first.
-      this.clients.delete(address);
-    } else {
+    if (client === undefined) {
       client = new katibApi.DBManager(address, grpc.credentials.createInsecure(), {
         // Retries should meet a fresh connection attempt, not grpc-js's default one-second reconnect backoff.
         'grpc.initial_reconnect_backoff_ms': 100,
         'grpc.max_reconnect_backoff_ms': 2_000,
       });
-    }
-    this.clients.set(address, client);
-    if (this.clients.size > MAX_OPEN_CHANNELS) {
-      const [oldestAddress, oldest] = this.clients.entries().next().value!;
-      this.clients.delete(oldestAddress);
-      // Calls already started on it finish normally; grpc-js only refuses new ones.
-      oldest.close();
+      this.clients.set(address, client);
     }
     return client;
   }

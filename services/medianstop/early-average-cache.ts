@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.js';
+
 /**
  * Early averages already computed, keyed by everything they are a function of: the DB manager, the trial's
  * identity (name, start and completion time, so a recreated experiment that reuses names misses), the metric and
@@ -5,28 +7,22 @@
  * it saves reading every finished trial's log again on each call.
  */
 export class EarlyAverageCache {
-  private readonly entries = new Map<string, number>();
+  private readonly entries: LruMap<string, number>;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.entries = new LruMap(capacity);
+  }
 
   static key(parts: { address: string; trialName: string; startTime: string; completionTime: string; metricName: string; startStep: number }): string {
     return JSON.stringify([parts.address, parts.trialName, parts.startTime, parts.completionTime, parts.metricName, parts.startStep]);
   }
 
   get(key: string): number | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      // Most recently used last, so the oldest is evicted first.
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    return this.entries.get(key);
   }
 
   set(key: string, value: number): void {
-    this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   get size(): number {

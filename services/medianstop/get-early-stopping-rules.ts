@@ -1,7 +1,7 @@
 import { invalidArgument, quote } from '../../shared/errors/service-error.js';
 import { parseObjective } from '../../shared/history/objective.js';
 import type { GetEarlyStoppingRulesReply, GetEarlyStoppingRulesRequest, Trial } from '../../shared/wire/messages.js';
-import { mapWithLimit } from './bounded-map.js';
+import { mapWithLimit } from './map-with-limit.js';
 import { parseDbManagerAddress } from './db-manager-address.js';
 import type { ObservationLogSource } from './db-manager-client.js';
 import { earlyAverage } from './early-average.js';
