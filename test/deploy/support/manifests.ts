@@ -61,7 +61,7 @@ export const OUR_EARLY_STOPPINGS: Record<string, string> = { medianstop: 'median
 export const STOCK_SUGGESTIONS = ['hyperband', 'cmaes', 'sobol', 'enas', 'darts', 'pbt'];
 
 /** Fields Katib v1beta1 reads from an earlyStoppings entry (EarlyStoppingConfig); anything else is ignored. */
-export const EARLY_STOPPING_FIELDS = ['algorithmName', 'image', 'imagePullPolicy', 'resources', 'securityContext'];
+export const EARLY_STOPPING_FIELDS = ['algorithmName', 'image', 'imagePullPolicy', 'resources'];
 
 /** "repo/name:tag" -> "repo/name" (a digest or a registry port stays with the name). */
 export function imageName(reference: string): string {
