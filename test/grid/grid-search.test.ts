@@ -80,7 +80,7 @@ describe('grid service over gRPC', () => {
       lr: ['0.01', '0.015', '0.02', '0.025', '0.03', '0.035', '0.04', '0.045', '0.05'],
       momentum: ['0.5', '0.6', '0.7', '0.8', '0.9'],
     });
-    // The fixture's five trials are off the lattice (lr 0.0248, momentum 0.648, ...); each occupies its nearest grid point.
+    // The fixture's five trials sit on the lattice, as Katib's trials of a grid experiment do; each holds its point.
     const occupied = new Set(['0.025/0.6', '0.04/0.8', '0.015/0.5', '0.03/0.7', '0.045/0.8']);
     const key = (combination: Record<string, string>) => `${combination['lr']}/${combination['momentum']}`;
     const expected = grid.filter((combination) => !occupied.has(key(combination)));

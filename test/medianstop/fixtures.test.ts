@@ -35,11 +35,11 @@ test("the fixture's settings validate", async () => {
 test('the fixture request is served: the two succeeded trials give the median at start_step 2', async () => {
   const request = decodeFixture<GetEarlyStoppingRulesRequest>(`${RULES}.bin`, 'GetEarlyStoppingRulesRequest');
   assert.equal(request.db_manager_address, 'katib-db-manager.kubeflow:6789');
-  db.logs.set('median-stop-00000031', lines('loss', ['0.9', '0.7', '0.5'])); // 0.8
-  db.logs.set('median-stop-00000062', lines('loss', ['0.6', '0.4', '0.25'])); // 0.5
+  db.logs.set('median-stop-q7xk2m9c', lines('loss', ['0.9', '0.7', '0.5'])); // 0.8
+  db.logs.set('median-stop-z4wbt8rn', lines('loss', ['0.6', '0.4', '0.25'])); // 0.5
   // Early stopped: its log must not count, or the median would move.
-  db.logs.set('median-stop-00000155', lines('loss', ['0.1', '0.1']));
+  db.logs.set('median-stop-w2rkn7gb', lines('loss', ['0.1', '0.1']));
   const reply = await service.client.getRules({ ...request, db_manager_address: db.address });
   assert.deepEqual(reply.early_stopping_rules, [{ name: 'loss', value: '0.65', comparison: 'GREATER', start_step: 2 }]);
-  assert.deepEqual(db.requests.map((call) => call.trial_name).sort(), ['median-stop-00000031', 'median-stop-00000062']);
+  assert.deepEqual(db.requests.map((call) => call.trial_name).sort(), ['median-stop-q7xk2m9c', 'median-stop-z4wbt8rn']);
 });

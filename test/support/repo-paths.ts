@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: the nearest folder above this file with a package.json (works from source and from dist/). */
@@ -13,8 +13,8 @@ export const REPO_ROOT = (() => {
   return folder;
 })();
 
-/** Katib's wire fixtures live in shared/ beside the repository (KATIB_FIXTURES_DIR overrides). */
-export const FIXTURES_DIR = process.env['KATIB_FIXTURES_DIR'] ?? resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+/** Katib's wire fixtures: requests encoded by Katib's own Go code (`npm run fixtures:katib` writes them). */
+export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'katib');
 
 /** The compiled entry point of a service. */
 export function serviceEntryPoint(service: string): string {
