@@ -5,6 +5,7 @@ import { katibApi } from '../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesReply.js';
 import type { GetEarlyStoppingRulesRequest } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
 import type { ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateEarlyStoppingSettingsRequest.js';
+import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 const healthApi = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String })) as unknown as {
   grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
@@ -20,19 +21,19 @@ export class EarlyStoppingClient {
     this.health = new healthApi.grpc.health.v1.Health(address, grpc.credentials.createInsecure());
   }
 
-  getRules(request: GetEarlyStoppingRulesRequest, deadlineMs = 30_000): Promise<GetEarlyStoppingRulesReply__Output> {
+  getRules(request: GetEarlyStoppingRulesRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<GetEarlyStoppingRulesReply__Output> {
     return new Promise((resolve, reject) => {
       this.service.GetEarlyStoppingRules(request, { deadline: Date.now() + deadlineMs }, (error, reply) => (error ? reject(error) : resolve(reply!)));
     });
   }
 
-  setTrialStatus(trialName: string, deadlineMs = 30_000): Promise<void> {
+  setTrialStatus(trialName: string, deadlineMs = CALL_HANG_GUARD_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       this.service.SetTrialStatus({ trial_name: trialName }, { deadline: Date.now() + deadlineMs }, (error) => (error ? reject(error) : resolve()));
     });
   }
 
-  validate(request: ValidateEarlyStoppingSettingsRequest, deadlineMs = 30_000): Promise<void> {
+  validate(request: ValidateEarlyStoppingSettingsRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       this.service.ValidateEarlyStoppingSettings(request, { deadline: Date.now() + deadlineMs }, (error) => (error ? reject(error) : resolve()));
     });

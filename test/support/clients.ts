@@ -5,6 +5,7 @@ import { katibApi } from '../../shared/wire/katib-api.js';
 import type { GetSuggestionsReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsReply.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateAlgorithmSettingsRequest.js';
+import { CALL_HANG_GUARD_MS } from './hang-guard.js';
 
 /** A gRPC error as the client sees it. */
 export type CallError = grpc.ServiceError;
@@ -23,13 +24,13 @@ export class SuggestionClient {
     this.health = new healthDefinition.grpc.health.v1.Health(address, grpc.credentials.createInsecure());
   }
 
-  getSuggestions(request: GetSuggestionsRequest, deadlineMs = 30_000): Promise<GetSuggestionsReply__Output> {
+  getSuggestions(request: GetSuggestionsRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<GetSuggestionsReply__Output> {
     return new Promise((resolve, reject) => {
       this.suggestion.GetSuggestions(request, { deadline: Date.now() + deadlineMs }, (error, reply) => (error ? reject(error) : resolve(reply!)));
     });
   }
 
-  validate(request: ValidateAlgorithmSettingsRequest, deadlineMs = 30_000): Promise<void> {
+  validate(request: ValidateAlgorithmSettingsRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       this.suggestion.ValidateAlgorithmSettings(request, { deadline: Date.now() + deadlineMs }, (error) => (error ? reject(error) : resolve()));
     });

@@ -11,6 +11,7 @@ import type { GetSuggestionsReply__Output } from '../../../shared/wire/generated
 import type { GetSuggestionsRequest } from '../../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import type { Experiment } from '../../../shared/wire/generated/api/v1/beta1/Experiment.js';
 import { categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../../support/requests.js';
+import { CALL_HANG_GUARD_MS } from '../../support/hang-guard.js';
 
 /**
  * What the deployment and image tests do with a started service, wherever it runs (a temporary install or an
@@ -125,7 +126,7 @@ export function smokeSuggestionsRequest(algorithm: string, count: number): GetSu
   return suggestionsRequest(spec, history, count);
 }
 
-export function getSuggestions(address: string, request: GetSuggestionsRequest, deadlineMs = 30_000): Promise<GetSuggestionsReply__Output> {
+export function getSuggestions(address: string, request: GetSuggestionsRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<GetSuggestionsReply__Output> {
   const client = new katibApi.Suggestion(address, grpc.credentials.createInsecure());
   return new Promise<GetSuggestionsReply__Output>((resolve, reject) => {
     client.GetSuggestions(request, { deadline: Date.now() + deadlineMs }, (error, reply) => (error ? reject(error) : resolve(reply!)));
@@ -196,7 +197,7 @@ export function smokeEarlyStoppingRequest(dbManagerAddress: string): GetEarlySto
   return { experiment: spec, trials, db_manager_address: dbManagerAddress };
 }
 
-export function getEarlyStoppingRules(address: string, request: GetEarlyStoppingRulesRequest, deadlineMs = 30_000): Promise<GetEarlyStoppingRulesReply__Output> {
+export function getEarlyStoppingRules(address: string, request: GetEarlyStoppingRulesRequest, deadlineMs = CALL_HANG_GUARD_MS): Promise<GetEarlyStoppingRulesReply__Output> {
   const client = new katibApi.EarlyStopping(address, grpc.credentials.createInsecure());
   return new Promise<GetEarlyStoppingRulesReply__Output>((resolve, reject) => {
     client.GetEarlyStoppingRules(request, { deadline: Date.now() + deadlineMs }, (error, reply) => (error ? reject(error) : resolve(reply!)));
@@ -262,14 +263,14 @@ function toWireDistribution(distribution: string): string {
   return distribution.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-export function validateAlgorithmSettings(address: string, spec: Experiment, deadlineMs = 30_000): Promise<void> {
+export function validateAlgorithmSettings(address: string, spec: Experiment, deadlineMs = CALL_HANG_GUARD_MS): Promise<void> {
   const client = new katibApi.Suggestion(address, grpc.credentials.createInsecure());
   return new Promise<void>((resolve, reject) => {
     client.ValidateAlgorithmSettings({ experiment: spec }, { deadline: Date.now() + deadlineMs }, (error) => (error ? reject(error) : resolve()));
   }).finally(() => client.close());
 }
 
-export function validateEarlyStoppingSettings(address: string, spec: Experiment, deadlineMs = 30_000): Promise<void> {
+export function validateEarlyStoppingSettings(address: string, spec: Experiment, deadlineMs = CALL_HANG_GUARD_MS): Promise<void> {
   const client = new katibApi.EarlyStopping(address, grpc.credentials.createInsecure());
   return new Promise<void>((resolve, reject) => {
     client.ValidateEarlyStoppingSettings({ early_stopping: spec.spec!.early_stopping! }, { deadline: Date.now() + deadlineMs }, (error) =>
