@@ -1,3 +1,4 @@
+import { catalogueAlgorithms } from '../../services/catalogue.js';
 import { serviceIsBuilt } from './service-process.js';
 
 /** A Katib algorithm name and the service of this repository (services/<service>/) that serves it. */
@@ -6,14 +7,8 @@ export interface LocalAlgorithm {
   service: string;
 }
 
-/** Every suggestion algorithm this repository serves, by the name a Katib Experiment writes. */
-export const LOCAL_ALGORITHMS: readonly LocalAlgorithm[] = [
-  { algorithm: 'random', service: 'random' },
-  { algorithm: 'grid', service: 'grid' },
-  { algorithm: 'tpe', service: 'tpe' },
-  { algorithm: 'multivariate-tpe', service: 'tpe' },
-  { algorithm: 'bayesianoptimization', service: 'bayesianoptimization' },
-];
+/** Every suggestion algorithm this repository serves, by the name a Katib Experiment writes (services/catalogue.ts). */
+export const LOCAL_ALGORITHMS: readonly LocalAlgorithm[] = catalogueAlgorithms('suggestion');
 
 /** The local algorithms whose service has been built (dist/services/<service>/main.js exists). */
 export function builtLocalAlgorithms(): LocalAlgorithm[] {

@@ -1,4 +1,4 @@
 import { runSuggestionService } from '../../shared/server/suggestion-service.js';
-import { bayesianOptimization } from './bayesian-optimization.js';
+import { bayesianOptimizationService } from './service.js';
 
-runSuggestionService('bayesianoptimization', [bayesianOptimization]);
+runSuggestionService(bayesianOptimizationService);

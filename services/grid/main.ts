@@ -1,4 +1,4 @@
 import { runSuggestionService } from '../../shared/server/suggestion-service.js';
-import { gridSearch } from './grid-search.js';
+import { gridService } from './service.js';
 
-runSuggestionService('grid', [gridSearch]);
+runSuggestionService(gridService);

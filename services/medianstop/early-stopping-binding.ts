@@ -9,7 +9,6 @@ import { parseMedianStopSettings } from './medianstop-settings.js';
 import type { TrialStore } from './trial-store.js';
 
 export const EARLY_STOPPING_SERVICE_NAME = 'api.v1.beta1.EarlyStopping';
-export const EARLY_STOPPING_PORT = 6788;
 
 export interface MedianStopDependencies {
   logs: ObservationLogSource;

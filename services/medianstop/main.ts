@@ -1,12 +1,13 @@
 import { runService } from '../../shared/server/run-service.js';
 import { DbManagerClient } from './db-manager-client.js';
 import { EarlyAverageCache } from './early-average-cache.js';
-import { EARLY_STOPPING_PORT, earlyStoppingBinding } from './early-stopping-binding.js';
+import { earlyStoppingBinding } from './early-stopping-binding.js';
 import { kubernetesTrialStore, type KubernetesTrialStore } from './kubernetes-trial-store.js';
+import { medianStopService } from './service.js';
 
 void runService({
-  name: 'medianstop',
-  defaultPort: EARLY_STOPPING_PORT,
+  name: medianStopService.service,
+  defaultPort: medianStopService.port,
   bindings(_config, logger) {
     const dbManager = new DbManagerClient();
     let trials: Promise<KubernetesTrialStore> | undefined;

@@ -5,7 +5,7 @@ import type { EarlyStoppingSpec__Output as EarlyStoppingSpec } from '../../share
 export const MEDIANSTOP_ALGORITHM_NAME = 'medianstop';
 
 /** The settings users write under `spec.earlyStopping.algorithmSettings`, with the stock service's names and defaults. */
-const medianStopSchema = {
+export const medianStopSchema = {
   /** Succeeded trials needed before any trial is stopped. */
   minTrialsRequired: integerSetting(['min_trials_required'], { min: 1 }, 3),
   /** Reported values a trial gets before it is compared; also how many values each succeeded trial's average covers. */

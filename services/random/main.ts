@@ -1,4 +1,4 @@
 import { runSuggestionService } from '../../shared/server/suggestion-service.js';
-import { randomSearch } from './random-search.js';
+import { randomService } from './service.js';
 
-runSuggestionService('random', [randomSearch]);
+runSuggestionService(randomService);

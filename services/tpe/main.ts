@@ -1,4 +1,4 @@
 import { runSuggestionService } from '../../shared/server/suggestion-service.js';
-import { multivariateTpe, tpe } from './tpe-algorithms.js';
+import { tpeService } from './service.js';
 
-runSuggestionService('tpe', [tpe, multivariateTpe]);
+runSuggestionService(tpeService);

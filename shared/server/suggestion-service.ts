@@ -1,7 +1,7 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
-import type { AnySuggestionAlgorithm } from '../algorithm/suggestion-algorithm.js';
+import type { SuggestionServiceDefinition } from '../algorithm/service-definition.js';
 import { getSuggestions } from '../suggestion/get-suggestions.js';
 import { validateAlgorithmSettings } from '../suggestion/validate-algorithm-settings.js';
 import { katibApi } from '../wire/katib-api.js';
@@ -13,7 +13,6 @@ import { serveWorkerJobs, WorkerPool, type Annotate } from './worker-pool.js';
 
 /** The health name Katib's suggestion readiness probe asks for. */
 export const KATIB_SUGGESTION_HEALTH_NAME = 'manager.v1beta1.Suggestion';
-export const SUGGESTION_PORT = 6789;
 
 /**
  * Runs one task on a request's encoded bytes, in whichever thread it is called; `annotate` receives the call's
@@ -89,15 +88,15 @@ function suggestionTasks(registry: AlgorithmRegistry): Record<SuggestionTask, (b
  * The whole main of a suggestion service. The same module runs in the main thread (gRPC, health, metrics) and
  * in each worker thread (the algorithms), so a service's main.ts is one call.
  */
-export function runSuggestionService(name: string, algorithms: readonly AnySuggestionAlgorithm[]): void {
-  const registry = new AlgorithmRegistry(algorithms);
+export function runSuggestionService(definition: SuggestionServiceDefinition): void {
+  const registry = new AlgorithmRegistry(definition.algorithms);
   if (!isMainThread) {
     serveWorkerJobs(parentPort!, suggestionTasks(registry));
     return;
   }
   void runService({
-    name,
-    defaultPort: SUGGESTION_PORT,
+    name: definition.service,
+    defaultPort: definition.port,
     bindings(config) {
       const pool = config.workerThreads > 0 ? new WorkerPool(pathToFileURL(process.argv[1]!), config.workerThreads) : undefined;
       const compute = pool ? workerCompute(pool) : inlineCompute(registry);

@@ -122,3 +122,8 @@ export function choiceSetting<C extends string>(
     },
   };
 }
+
+/** Every spelling `schema` accepts, documented ones first. */
+export function settingNames(schema: SettingsSchema): string[] {
+  return Object.values(schema).flatMap((setting) => setting.names);
+}

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
+import { catalogueAlgorithms } from '../../../services/catalogue.js';
+import type { ServiceKind } from '../../../shared/algorithm/service-definition.js';
 import { REPO_ROOT } from '../../support/repo-paths.js';
 
 /** Reading deploy/: its YAML files, kustomizations and the KatibConfig inside the katib-config one. */
@@ -47,15 +49,13 @@ export function readKustomization(dir: string): Doc {
 export const KATIB_CONFIG_DIR = join(DEPLOY_DIR, 'katib-config');
 export const KATIB_CONFIG_FILE = join(KATIB_CONFIG_DIR, 'katib-config.yaml');
 
-/** Our algorithms, the service each is served by, and Katib's early-stopping ones. */
-export const OUR_SUGGESTIONS: Record<string, string> = {
-  random: 'random',
-  grid: 'grid',
-  tpe: 'tpe',
-  'multivariate-tpe': 'tpe',
-  bayesianoptimization: 'bayesianoptimization',
-};
-export const OUR_EARLY_STOPPINGS: Record<string, string> = { medianstop: 'medianstop' };
+/** Our suggestion algorithms and the service that serves each, then the early-stopping ones (services/catalogue.ts). */
+export const OUR_SUGGESTIONS: Record<string, string> = algorithmServices('suggestion');
+export const OUR_EARLY_STOPPINGS: Record<string, string> = algorithmServices('early-stopping');
+
+function algorithmServices(kind: ServiceKind): Record<string, string> {
+  return Object.fromEntries(catalogueAlgorithms(kind).map(({ algorithm, service }) => [algorithm, service]));
+}
 
 /** Katib's algorithms that katib-ts leaves to the stock images; the katib-config patch must keep them. */
 export const STOCK_SUGGESTIONS = ['hyperband', 'cmaes', 'sobol', 'enas', 'darts', 'pbt'];

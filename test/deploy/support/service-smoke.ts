@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { CATALOGUE } from '../../../services/catalogue.js';
 import { katibApi } from '../../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesReply.js';
 import type { GetEarlyStoppingRulesRequest } from '../../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
@@ -18,16 +19,13 @@ import { CALL_HANG_GUARD_MS } from '../../support/hang-guard.js';
  * image under buildah): wait for its "listening" line, ask its health service, make one real call, stop it.
  */
 
-/** The early-stopping services; every other service folder is a suggestion service. */
-export const EARLY_STOPPING_SERVICES = new Set(['medianstop']);
+/** The early-stopping services (services/catalogue.ts); every other service folder is a suggestion service. */
+export const EARLY_STOPPING_SERVICES = new Set(CATALOGUE.filter((entry) => entry.kind === 'early-stopping').map((entry) => entry.service));
 
 /** Katib algorithm names each suggestion service answers for (the tpe image serves both of its names). */
-export const ALGORITHMS_OF: Record<string, string[]> = {
-  random: ['random'],
-  grid: ['grid'],
-  tpe: ['tpe', 'multivariate-tpe'],
-  bayesianoptimization: ['bayesianoptimization'],
-};
+export const ALGORITHMS_OF: Record<string, string[]> = Object.fromEntries(
+  CATALOGUE.filter((entry) => entry.kind === 'suggestion').map((entry) => [entry.service, entry.algorithms.map((algorithm) => algorithm.name)]),
+);
 
 /** Health names Katib and tools ask for; each must answer SERVING. */
 export function healthNamesOf(service: string): string[] {

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
-import { bayesianOptimization } from '../../../services/bayesianoptimization/bayesian-optimization.js';
-import { gridSearch } from '../../../services/grid/grid-search.js';
-import { randomSearch } from '../../../services/random/random-search.js';
-import { multivariateTpe, tpe } from '../../../services/tpe/tpe-algorithms.js';
+import { CATALOGUE } from '../../../services/catalogue.js';
 import type { AnySuggestionAlgorithm } from '../../../shared/algorithm/suggestion-algorithm.js';
+import { settingNames } from '../../../shared/settings/settings-schema.js';
 
 /** A setting as it travels in an Experiment. */
 export interface SettingText {
@@ -12,8 +10,11 @@ export interface SettingText {
 }
 
 /** How the fuzzer treats one algorithm: the settings it accepts and refuses, and how big its requests may be. */
-export interface AlgorithmProfile {
+export interface AlgorithmProfile extends FuzzProfile {
   algorithm: AnySuggestionAlgorithm;
+}
+
+interface FuzzProfile {
   /** Sets of settings the algorithm must accept (any subset, any spelling it documents). */
   validSettings: fc.Arbitrary<SettingText[]>;
   /** One setting it must refuse with INVALID_ARGUMENT. */
@@ -41,10 +42,11 @@ const unknownSetting = fc
   .string({ minLength: 1, maxLength: 12 })
   .filter((name) => !KNOWN_SETTING_NAMES.has(name))
   .map((name) => ({ name, value: '1' }));
-const KNOWN_SETTING_NAMES = new Set([
-  'random_state', 'seed', 'gamma', 'prior_weight', 'n_ei_candidates', 'n_EI_candidates', 'n_startup_trials',
-  'base_estimator', 'n_initial_points', 'acq_func', 'acq_optimizer',
-]);
+const KNOWN_SETTING_NAMES = new Set(
+  CATALOGUE.filter((entry) => entry.kind === 'suggestion').flatMap((entry) =>
+    entry.algorithms.flatMap((algorithm) => settingNames(algorithm.settings)),
+  ),
+);
 
 /** A subset of `choices`, each setting at most once. */
 function someOf(choices: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<SettingText[]> {
@@ -52,8 +54,7 @@ function someOf(choices: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<Set
   return fc.tuple(...entries).map((picked) => picked.filter((entry): entry is SettingText => entry !== undefined));
 }
 
-const randomProfile: AlgorithmProfile = {
-  algorithm: randomSearch,
+const randomProfile: FuzzProfile = {
   validSettings: someOf({ random_state: nonNegativeInteger }),
   invalidSetting: fc.oneof(setting('random_state', notANonNegativeInteger), unknownSetting),
   needsFiniteSpace: false,
@@ -61,8 +62,7 @@ const randomProfile: AlgorithmProfile = {
   maxCount: 40,
 };
 
-const gridProfile: AlgorithmProfile = {
-  algorithm: gridSearch,
+const gridProfile: FuzzProfile = {
   validSettings: someOf({ random_state: nonNegativeInteger }),
   invalidSetting: fc.oneof(setting('random_state', notANonNegativeInteger), unknownSetting),
   needsFiniteSpace: true,
@@ -71,36 +71,32 @@ const gridProfile: AlgorithmProfile = {
 };
 
 /** Both TPE algorithms share their settings; the start-up count is kept low so the estimator, not random start-up, runs. */
-function tpeProfile(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {
-  return {
-    algorithm,
-    validSettings: someOf({
-      gamma: fc.double({ min: 0.01, max: 0.99, noNaN: true }).map((value) => String(value)),
-      prior_weight: fc.constantFrom('0.5', '1', '2.5', '1e-3'),
-      n_ei_candidates: fc.integer({ min: 1, max: 48 }).map(String),
-      n_startup_trials: fc.integer({ min: 0, max: 6 }).map(String),
-      random_state: nonNegativeInteger,
-    }),
-    invalidSetting: fc.oneof(
-      setting('gamma', fc.constantFrom('0', '1', '-0.5', '2', 'half', '')),
-      setting('prior_weight', fc.constantFrom('0', '-1', 'heavy')),
-      setting('n_ei_candidates', fc.constantFrom('0', '100001', '2.5', 'many')),
-      setting('n_startup_trials', notANonNegativeInteger),
-      setting('seed', notANonNegativeInteger),
-      unknownSetting,
-    ),
-    needsFiniteSpace: false,
-    maxHistory: 24,
-    maxCount: 8,
-  };
-}
+const tpeProfile: FuzzProfile = {
+  validSettings: someOf({
+    gamma: fc.double({ min: 0.01, max: 0.99, noNaN: true }).map((value) => String(value)),
+    prior_weight: fc.constantFrom('0.5', '1', '2.5', '1e-3'),
+    n_ei_candidates: fc.integer({ min: 1, max: 48 }).map(String),
+    n_startup_trials: fc.integer({ min: 0, max: 6 }).map(String),
+    random_state: nonNegativeInteger,
+  }),
+  invalidSetting: fc.oneof(
+    setting('gamma', fc.constantFrom('0', '1', '-0.5', '2', 'half', '')),
+    setting('prior_weight', fc.constantFrom('0', '-1', 'heavy')),
+    setting('n_ei_candidates', fc.constantFrom('0', '100001', '2.5', 'many')),
+    setting('n_startup_trials', notANonNegativeInteger),
+    setting('seed', notANonNegativeInteger),
+    unknownSetting,
+  ),
+  needsFiniteSpace: false,
+  maxHistory: 24,
+  maxCount: 8,
+};
 
 /**
  * Fitting a GP costs ~0.1-1 s a call on the CI machine, so most fuzzed requests stay in the initial design
  * (n_initial_points unset or above the history size) and a few percent reach the model.
  */
-const bayesianProfile: AlgorithmProfile = {
-  algorithm: bayesianOptimization,
+const bayesianProfile: FuzzProfile = {
   validSettings: fc
     .tuple(
       someOf({
@@ -127,16 +123,28 @@ const bayesianProfile: AlgorithmProfile = {
   maxCount: 4,
 };
 
-/** Every suggestion service with its algorithms, as services/<service>/main.ts registers them. */
-export const SUGGESTION_SERVICES: readonly SuggestionService[] = [
-  { service: 'random', profiles: [randomProfile] },
-  { service: 'grid', profiles: [gridProfile] },
-  { service: 'tpe', profiles: [tpeProfile(tpe), tpeProfile(multivariateTpe)] },
-  { service: 'bayesianoptimization', profiles: [bayesianProfile] },
-];
+/** The fuzz profile of every suggestion algorithm of the catalogue, by its Katib name. */
+const PROFILES: Record<string, FuzzProfile> = {
+  random: randomProfile,
+  grid: gridProfile,
+  tpe: tpeProfile,
+  'multivariate-tpe': tpeProfile,
+  bayesianoptimization: bayesianProfile,
+};
+
+function profileOf(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {
+  const profile = PROFILES[algorithm.name];
+  if (profile === undefined) throw new Error(`test/reliability/support/suggestion-services.ts has no fuzz profile for ${algorithm.name}`);
+  return { algorithm, ...profile };
+}
+
+/** Every suggestion service of services/catalogue.ts with its algorithms. */
+export const SUGGESTION_SERVICES: readonly SuggestionService[] = CATALOGUE.flatMap((entry) =>
+  entry.kind === 'suggestion' ? [{ service: entry.service, profiles: entry.algorithms.map(profileOf) }] : [],
+);
 
 /** Early-stopping services, covered by their own reliability tests. */
-export const EARLY_STOPPING_SERVICES: readonly string[] = ['medianstop'];
+export const EARLY_STOPPING_SERVICES: readonly string[] = CATALOGUE.filter((entry) => entry.kind === 'early-stopping').map((entry) => entry.service);
 
 /** The algorithm names a service serves. */
 export function algorithmNames(service: SuggestionService): string[] {
