@@ -18,6 +18,7 @@ const examples = (readKustomization(join(DEPLOY_DIR, 'examples')).resources as s
   readDocuments(join(DEPLOY_DIR, 'examples', path)),
 );
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const goConformance = readFileSync(join(REPO_ROOT, 'test', 'katib', 'conformance', 'support_test.go'), 'utf8');
 const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 describe('services/catalogue.ts', () => {
@@ -64,6 +65,13 @@ describe('services/catalogue.ts', () => {
           );
           assert.ok(shown, `deploy/examples has no Experiment using ${algorithm.name}`);
         });
+
+        if (!earlyStopping) {
+          test(`${algorithm.name}: Katib's own client drives it in test/katib/conformance`, () => {
+            const mapped = new RegExp(`"${algorithm.name}":\\s*"${entry.service}"`).test(goConformance);
+            assert.ok(mapped, `test/katib/conformance/support_test.go's serviceOf lacks "${algorithm.name}": "${entry.service}"`);
+          });
+        }
       }
     });
   }
