@@ -16,7 +16,7 @@ const MODEL_POINTS_PER_CALL = 32;
 /**
  * Gaussian-process Bayesian optimisation.
  *
- * The first `n_initial_points` trials follow a scrambled Sobol design. After that, each call fits a GP
+ * The first `n_initial_points` assignments follow a scrambled Sobol design. After that, each call fits a GP
  * (Matern 5/2, one length scale per parameter, output scale and noise, all fitted by maximum a posteriori) to the
  * completed trials' losses, fantasises the pending ones, and proposes the batch one point at a time, each point
  * the maximiser of the acquisition (`acq_func`) among values no trial holds yet; past MODEL_POINTS_PER_CALL, a
@@ -27,13 +27,14 @@ export const bayesianOptimization: SuggestionAlgorithm<typeof bayesianOptimizati
   name: 'bayesianoptimization',
   settings: bayesianOptimizationSettings,
   randomState: (settings) => settings.randomState,
-  suggest({ space, history, count, rng, settings, experiment, used }) {
-    const trialCount = history.completed.length + history.pending.length + history.failed.length;
+  suggest({ space, history, count, handedOut, rng, settings, experiment, used }) {
     const design = new InitialDesign(space, experiment.name, settings.randomState);
     const points: Point[] = [];
     let proposer: GpProposer | undefined;
     for (let slot = 0; slot < count; slot++) {
-      const trialIndex = trialCount + slot;
+      // Indexed by the assignments handed out, not the trials shown: Katib omits MetricsUnavailable trials from
+      // requests, and counting only the trials shown would hand out an omitted trial's design point again.
+      const trialIndex = handedOut + slot;
       if (trialIndex < settings.initialPoints || history.completed.length < MIN_TRIALS_FOR_MODEL || slot >= MODEL_POINTS_PER_CALL) {
         points.push(design.take(trialIndex, used, rng));
         continue;

@@ -10,9 +10,9 @@ import { ScrambledSobol } from './numeric/scrambled-sobol.js';
 const LOOK_AHEAD = 64;
 
 /**
- * The space-filling start of an experiment: trial i (counting every trial of the request, whatever its state)
- * gets point i of one scrambled Sobol sequence, so the first 2^k trials cover the space evenly across however
- * many calls and replicas produced them.
+ * The space-filling start of an experiment: the i-th assignment handed out (counting every trial, whatever its
+ * state, and the trials Katib leaves out of requests) gets point i of one scrambled Sobol sequence, so the first
+ * 2^k trials cover the space evenly across however many calls and replicas produced them.
  *
  * That needs one sequence per experiment rather than per request, so its scramble is seeded from the
  * experiment's identity (its random_state when set, else its name), not from the request's generator.

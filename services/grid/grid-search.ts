@@ -20,8 +20,12 @@ export const gridSearchSettings = {
  * fastest; each parameter runs through its values in its own order (numbers ascending from min by step,
  * DISCRETE values ascending, CATEGORICAL values as listed). Distributions do not change the grid's points.
  *
- * Each call hands out the lowest indices that no trial in the request occupies, whatever the trial's state.
- * The reply depends on the request alone, so a restarted pod or a second replica continues the same grid.
+ * Each call hands out the lowest indices that no trial in the request occupies, whatever the trial's state, past
+ * the ones Katib's controller left out of the request: MetricsUnavailable trials, and early-stopped ones without
+ * an observation, are missing from every request, but `handedOut` counts them. The grid hands out its lowest free
+ * indices, so the lowest free indices are where those trials sit, and as many of them as are missing are passed
+ * over; they come round again only when the rest of the grid is taken. The reply depends on the request alone,
+ * so a restarted pod or a second replica continues the same grid.
  */
 export const gridSearch: SuggestionAlgorithm<typeof gridSearchSettings> = {
   name: 'grid',
@@ -33,17 +37,27 @@ export const gridSearch: SuggestionAlgorithm<typeof gridSearchSettings> = {
   validateBeforeStart(space, _settings, experiment) {
     requireTrialCountWithinGrid(space, experiment.maxTrialCount);
   },
-  suggest({ space, history, count, used }) {
+  suggest({ space, history, count, handedOut, used }) {
     const trials = [...history.completed, ...history.pending, ...history.failed];
     // A trial index at or past 2^53 (only in a grid that large) is inexact, but stays far above every index
     // the walk below can reach, so it cannot hide a free combination.
     const trialIndices = trials.map((trial) => space.indexOf(trial.point));
+    const omitted = handedOut - trials.length;
+    const omittedIndices: number[] = [];
     const points: Point[] = [];
-    for (const index of unusedIndices(trialIndices, space.size)) {
-      if (points.length === count) break;
+    const take = (index: number): void => {
       const point = space.pointAt(index);
       // `used` recognises trials by their assignment strings: a second check that agrees with the index set.
       if (used.add(point)) points.push(point);
+    };
+    for (const index of unusedIndices(trialIndices, space.size)) {
+      if (points.length === count) break;
+      if (omittedIndices.length < omitted) omittedIndices.push(index);
+      else take(index);
+    }
+    for (const index of omittedIndices) {
+      if (points.length === count) break;
+      take(index);
     }
     if (points.length < count) {
       throw failedPrecondition(

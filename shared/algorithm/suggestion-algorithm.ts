@@ -19,6 +19,14 @@ export interface SuggestContext<Settings> {
   history: TrialHistory;
   /** How many points to return: exactly this many. */
   count: number;
+  /**
+   * How many assignments the experiment was handed before this call: total_request_number minus
+   * current_request_number. Katib leaves MetricsUnavailable trials, and early-stopped trials without an
+   * observation, out of the request but counts them here, so this is at least the number of trials in the
+   * request. Anything that walks a sequence (the grid's order, an initial design) walks it by this count, never
+   * by the trials the request shows, or it would hand out an omitted trial's point again and again.
+   */
+  handedOut: number;
   /** Seeded from the request: the only source of randomness an algorithm may use. */
   rng: Rng;
   settings: Settings;

@@ -45,7 +45,17 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     totalRequestNumber: request.total_request_number,
     currentRequestNumber: count,
   });
-  const proposed = algorithm.suggest({ space, history, count, rng, settings, experiment: facts, used: new UsedPoints(space, history.usedKeys) });
+  const handedOut = assignmentsHandedOut(request);
+  const proposed = algorithm.suggest({
+    space,
+    history,
+    count,
+    handedOut,
+    rng,
+    settings,
+    experiment: facts,
+    used: new UsedPoints(space, history.usedKeys),
+  });
   if (proposed.length !== count) {
     throw new Error(`algorithm ${algorithm.name} returned ${proposed.length} points for a request of ${count}`);
   }
@@ -59,6 +69,15 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     failed: history.failed.length,
     warnings: history.warnings,
   };
+}
+
+/**
+ * Assignments handed out before this call. Katib sets total_request_number to every assignment it ever asked
+ * for, so the difference is exact under Katib; a client that leaves total_request_number unset (0) or too small
+ * gets the trials it sent.
+ */
+export function assignmentsHandedOut(request: GetSuggestionsRequest): number {
+  return Math.max(request.trials.length, request.total_request_number - request.current_request_number);
 }
 
 /** Each proposed point in turn, replaced by a random unused point when it repeats a trial or an earlier one. */

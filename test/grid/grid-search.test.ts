@@ -85,7 +85,8 @@ describe('grid service over gRPC', () => {
     const key = (combination: Record<string, string>) => `${combination['lr']}/${combination['momentum']}`;
     const expected = grid.filter((combination) => !occupied.has(key(combination)));
     const handedOut: Record<string, string>[] = [];
-    let total = request.total_request_number;
+    // Assignments handed out before the fixture's call: total_request_number counts the call's own request too.
+    let total = request.total_request_number - request.current_request_number;
     while (handedOut.length < expected.length) {
       const count = Math.min(request.current_request_number, expected.length - handedOut.length);
       total += count;

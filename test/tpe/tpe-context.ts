@@ -34,6 +34,7 @@ export function tpeContext(space: SearchSpace, trials: TrialsInput, count: numbe
     space,
     history,
     count,
+    handedOut: completed.length + pending.length + failed.length,
     rng: rngFromText(seed),
     settings: parseSettings(tpeSettings, Object.entries(settings).map(([name, value]) => ({ name, value })), 'test'),
     experiment: { name: 'in-process', objective: { metricName: 'loss', direction: 'minimize' }, maxTrialCount: 0 },
