@@ -6,7 +6,7 @@ import { runSimulatedExperiment } from '../controller/simulated-controller.js';
 import { describeEnvironment } from '../environment.js';
 import { DEFAULT_PEER_PYTHON, PEER_NAMES, peerLibraryVersions, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
 import { objectiveFor } from '../problems/objective-functions.js';
-import { loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
+import { defaultProblemNames, loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
 import { trialDurationSeconds } from '../problems/trial-duration.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../repo-paths.js';
@@ -23,7 +23,7 @@ export const RUN_USAGE = `npm run bench -- run [options]
                        default: every built one, unless --target or --peers is given
   --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable); {seed} in a value is the seed
   --peers LIST         Python baselines (${PEER_NAMES.join(', ')}, or all)
-  --problems LIST      default: all (${problemNames().join(', ')})
+  --problems LIST      default: ${defaultProblemNames().join(', ')}; also: ${problemNames().filter((name) => !defaultProblemNames().includes(name)).join(', ')}
   --seeds N            number of seeds (default 10), starting at --first-seed (default 0)
   --budget N           trials per experiment, max_trial_count (default 60)
   --parallel N         trials running at once, parallel_trial_count (default 3)
@@ -68,7 +68,7 @@ function parseRunOptions(args: string[]): RunOptions {
       budget: integerOption('budget', values.budget, 60, 1),
       parallel: integerOption('parallel', values.parallel, 3, 1),
       seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
-      problems: namesOption('problems', values.problems, problemNames()) ?? problemNames(),
+      problems: namesOption('problems', values.problems, problemNames()) ?? defaultProblemNames(),
     },
     targets,
     peers,
@@ -155,6 +155,7 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
         ...outcome,
         duplicates: outcome.trials.filter((trial) => trial.duplicate).length,
         invalidAssignments: outcome.trials.filter((trial) => trial.error !== undefined).length,
+        diverged: outcome.trials.filter((trial) => trial.diverged === true).length,
         peakRssKib: open.peakRssKib() ?? null,
         wallSeconds: (performance.now() - started) / 1000,
       });

@@ -61,7 +61,7 @@ export function experimentMessage(settings: ExperimentSettings): Experiment {
 }
 
 /** Where a simulated trial is; the controller sends only the latest condition, as Katib does. */
-export type TrialPhase = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type TrialPhase = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'METRICSUNAVAILABLE';
 
 export interface TrialState {
   name: string;
@@ -70,7 +70,7 @@ export interface TrialState {
   startSeconds: number;
   /** Set once the trial has finished. */
   completionSeconds?: number;
-  /** The objective metric's value, as the decimal string the trial reported. */
+  /** The objective metric's value, as the string the trial reported ("inf" when training diverged). */
   metricValue?: string;
 }
 
@@ -80,6 +80,15 @@ const EPOCH_MS = Date.UTC(2024, 0, 1);
 /** RFC 3339 in the `2006-01-02T15:04:05Z` form Katib's controller uses. */
 export function katibTime(seconds: number): string {
   return new Date(EPOCH_MS + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Whether ConvertTrials puts the trial in requests at all: it leaves MetricsUnavailable trials out (and
+ * early-stopped ones without an observation, which the simulation never has), while total_request_number still
+ * counts them.
+ */
+export function katibSendsTrial(trial: TrialState): boolean {
+  return trial.phase !== 'METRICSUNAVAILABLE';
 }
 
 /**

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { AlgorithmSetting } from '../../shared/wire/generated/api/v1/beta1/AlgorithmSetting.js';
-import { InvalidAssignmentError, parseAssignmentValues } from '../problems/assignment-values.js';
-import type { Objective } from '../problems/objective-functions.js';
+import { InvalidAssignmentError, parseAssignmentValues, type ParameterValues } from '../problems/assignment-values.js';
 import { assignmentKey } from './assignment-key.js';
-import { experimentMessage, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
+import { experimentMessage, katibSendsTrial, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
 import type { SuggestionEndpoint } from './suggestion-endpoint.js';
 import { messageOf } from '../../shared/errors/service-error.js';
 
@@ -12,8 +11,15 @@ export interface TrialRecord {
   /** 1-based creation number; the trial's name is `<experiment>-<number>`. */
   number: number;
   assignments: Record<string, string>;
-  /** The objective value it reported, or null when its assignment could not be evaluated. */
+  /**
+   * The objective value it reported, or null when its assignment could not be evaluated, it reported no metric,
+   * or it diverged.
+   */
   value: number | null;
+  /** Training diverged: the trial succeeded and reported an infinite or NaN objective. */
+  diverged?: true;
+  /** It reported no objective metric: MetricsUnavailable, left out of every later request. */
+  metricsUnavailable?: true;
   /** Why the trial failed (an assignment outside the feasible space, ...). */
   error?: string;
   startSeconds: number;
@@ -43,7 +49,8 @@ export interface ExperimentOutcome {
 
 export interface ControllerOptions {
   settings: ExperimentSettings;
-  objective: Objective;
+  /** The value a trial reports; undefined when it reports no objective metric at all. */
+  objective: (values: ParameterValues) => number | undefined;
   /** Simulated run time of trial `number` in seconds. */
   durationSeconds: (number: number) => number;
 }
@@ -58,7 +65,8 @@ interface SimulatedTrial extends TrialState {
  * Runs one Katib Experiment against a suggestion service the way Katib's controller does: ValidateAlgorithmSettings
  * once, then keep `parallelTrialCount` trials running until `maxTrialCount` have been created. Whenever trials
  * finish (in simulated time), it asks for as many new assignments as there are free slots, sending every trial so
- * far: succeeded ones with their observation, running ones without. The clock is simulated, so an experiment
+ * far as ConvertTrials does: succeeded ones with their observation (inf when training diverged), running ones
+ * without, MetricsUnavailable ones not at all (total_request_number still counts them). The clock is simulated, so an experiment
  * takes only as long as the service's replies and the objective's evaluations.
  */
 export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, options: ControllerOptions): Promise<ExperimentOutcome> {
@@ -82,7 +90,7 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     const started = performance.now();
     const reply = await endpoint.getSuggestions({
       experiment: experiment(),
-      trials: trials.map((trial) => trialMessage(trial, problem)),
+      trials: trials.filter(katibSendsTrial).map((trial) => trialMessage(trial, problem)),
       current_request_number: wanted,
       total_request_number: totalRequested,
     });
@@ -130,10 +138,15 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     };
     try {
       const value = objective(parseAssignmentValues(problem, assignments));
-      if (!Number.isFinite(value)) throw new InvalidAssignmentError(`the objective is ${value}`);
-      trial.phase = 'SUCCEEDED';
-      trial.metricValue = String(value);
-      record.value = value;
+      if (value === undefined) {
+        trial.phase = 'METRICSUNAVAILABLE';
+        record.metricsUnavailable = true;
+      } else {
+        trial.phase = 'SUCCEEDED';
+        trial.metricValue = metricText(value);
+        if (Number.isFinite(value)) record.value = value;
+        else record.diverged = true;
+      }
     } catch (error) {
       if (!(error instanceof InvalidAssignmentError)) throw error;
       trial.phase = 'FAILED';
@@ -157,4 +170,11 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     return { trials: finished, calls, error: messageOf(error) };
   }
   return { trials: finished, calls };
+}
+
+/** A metric value as a training script prints it: Python's spelling of the non-finite values. */
+function metricText(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  return String(value);
 }

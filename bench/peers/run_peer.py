@@ -9,6 +9,7 @@ Usage: run_peer.py --peer optuna-tpe --problem branin --seeds 0,1,2 --budget 60 
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -105,14 +106,19 @@ def run_experiment(peer_name, problem, catalog, seed, budget, parallel):
             "completionSeconds": trial["end"],
             "duplicate": trial["duplicate"],
         }
+        told = None
         try:
-            value = objective(problems.parse_assignment_values(problem, trial["assignments"]))
+            told = objective(problems.parse_assignment_values(problem, trial["assignments"]))
             trial["phase"] = "SUCCEEDED"
-            record["value"] = value
+            if math.isfinite(told):
+                record["value"] = told
+            else:
+                # Training diverged: the library is told inf, as a Katib trial would report it; JSON has no inf.
+                record["diverged"] = True
         except problems.InvalidAssignment as error:
             trial["phase"] = "FAILED"
             record["error"] = str(error)
-        told_since_ask.append((trial["handle"], record["value"]))
+        told_since_ask.append((trial["handle"], told))
         finished.append(record)
 
     outcome = {}
@@ -157,6 +163,7 @@ def main():
             **outcome,
             "duplicates": sum(1 for trial in outcome["trials"] if trial["duplicate"]),
             "invalidAssignments": sum(1 for trial in outcome["trials"] if "error" in trial),
+            "diverged": sum(1 for trial in outcome["trials"] if trial.get("diverged")),
             "peakRssKib": peak_rss_kib(),
             "wallSeconds": time.perf_counter() - started,
         }

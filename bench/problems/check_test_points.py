@@ -4,6 +4,7 @@ Exits 1 listing every disagreement; test/bench/problem-functions.test.ts runs it
 """
 
 import json
+import math
 import os
 import sys
 
@@ -20,7 +21,12 @@ def main():
     for point in table["points"]:
         problem = problems.problem_definition(catalog, point["problem"])
         actual = problems.objective_for(problem)(problems.parse_assignment_values(problem, point["assignments"]))
-        if abs(actual - point["expected"]) > point["tolerance"] * max(1.0, abs(point["expected"])):
+        expected = math.inf if point["expected"] == "inf" else point["expected"]
+        if expected == math.inf:
+            wrong = actual != math.inf
+        else:
+            wrong = abs(actual - expected) > point["tolerance"] * max(1.0, abs(expected))
+        if wrong:
             failures.append(f'{point["problem"]} {point["assignments"]}: expected {point["expected"]!r}, got {actual!r}')
     for entry in table["durations"]:
         actual = problems.trial_duration_seconds(catalog["trialDuration"], entry["problem"], entry["seed"], entry["trial"])

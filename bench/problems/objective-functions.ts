@@ -1,10 +1,11 @@
 import type { ParameterValues } from './assignment-values.js';
+import { divergingTrainingLoss, type DivergingConstants } from './diverging-training-loss.js';
 import { irisKnnAccuracy, loadIris, type IrisKnnConstants } from './iris-knn.js';
 import { mixedTrainingLoss, type MixedConstants } from './mixed-training-loss.js';
 import type { ProblemDefinition } from './problem-catalog.js';
 import { ackley, branin, hartmann6, levy, rosenbrock, type AckleyConstants, type HartmannConstants } from './test-functions.js';
 
-/** A problem's objective: parsed parameter values in, the metric value a trial would report out. */
+/** A problem's objective: parsed parameter values in, the metric value a trial would report out (inf when training diverges). */
 export type Objective = (values: ParameterValues) => number;
 
 type ObjectiveFactory = (problem: ProblemDefinition) => Objective;
@@ -29,6 +30,8 @@ const FACTORIES: Record<string, ObjectiveFactory> = {
       values['dropout'] as number,
       problem.constants as MixedConstants,
     ),
+  diverging: (problem) => (values) =>
+    divergingTrainingLoss(values['learning_rate'] as number, values['momentum'] as number, problem.constants as DivergingConstants),
   'iris-knn': (problem) => {
     const constants = problem.constants as IrisKnnConstants;
     const data = loadIris(constants);

@@ -21,6 +21,8 @@ export interface ProblemDefinition {
   optimum: number;
   optimumNote?: string;
   constants?: unknown;
+  /** Run only when named: kept out of the default problem list, so default runs and their mean ranks stay comparable. */
+  optIn?: boolean;
   parameters: ParameterDefinition[];
 }
 
@@ -56,6 +58,11 @@ export function problemDefinition(name: string): ProblemDefinition {
 
 export function problemNames(): string[] {
   return loadCatalog().problems.map((problem) => problem.name);
+}
+
+/** The problems a run covers when none are named: all but the opt-in ones. */
+export function defaultProblemNames(): string[] {
+  return loadCatalog().problems.filter((problem) => problem.optIn !== true).map((problem) => problem.name);
 }
 
 const PARAMETER_TYPES: readonly string[] = ['double', 'int', 'discrete', 'categorical'];

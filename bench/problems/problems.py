@@ -1,7 +1,7 @@
 """The benchmark problems for the Python baselines, read from problems.json like the TypeScript CLI reads them.
 
 Standard library only. Each formula is written operation for operation like its TypeScript twin in
-bench/problems/ (test-functions.ts, mixed-training-loss.ts, iris-knn.ts, trial-duration.ts), so that both
+bench/problems/ (test-functions.ts, mixed-training-loss.ts, diverging-training-loss.ts, iris-knn.ts, trial-duration.ts), so that both
 languages round alike; test-points.json and check_test_points.py prove it.
 """
 
@@ -140,6 +140,17 @@ def mixed_training_loss(learning_rate, width, optimizer, dropout, constants):
 _datasets = {}
 
 
+def diverging_training_loss(learning_rate, momentum, constants):
+    if learning_rate > constants["divergesAbove"]:
+        return math.inf
+    learning_rate_error = math.log10(learning_rate) - constants["bestLog10LearningRate"]
+    momentum_error = momentum - constants["bestMomentum"]
+    return (
+        constants["learningRateCurvature"] * learning_rate_error * learning_rate_error
+        + constants["momentumCurvature"] * momentum_error * momentum_error
+    )
+
+
 def load_iris(constants):
     """The data set file named by the constants, from the npm package installed in the repository."""
     dataset = constants["dataset"]
@@ -242,6 +253,8 @@ def objective_for(problem):
         return lambda values: mixed_training_loss(
             values["learning_rate"], values["width"], values["optimizer"], values["dropout"], constants
         )
+    if kind == "diverging":
+        return lambda values: diverging_training_loss(values["learning_rate"], values["momentum"], constants)
     if kind == "iris-knn":
         data = load_iris(constants)
         return lambda values: iris_knn_accuracy(

@@ -41,9 +41,12 @@ const LITERATURE_POINTS: TestPoint[] = [
     1e-12,
     'by hand: offset 0.08 + 0.15 (0.5)^2 + 0.04 (3)^2 + 2 (0.5)^2',
   ),
+  literature('diverging', { learning_rate: String(10 ** -2.5), momentum: '0.9' }, 0, 1e-12, 'minimum by construction'),
+  literature('diverging', { learning_rate: '0.01', momentum: '0.5' }, 0.15 * 0.25 + 0.16, 1e-12, 'by hand, the last rate that trains: 0.15 (0.5)^2 + (0.4)^2'),
+  literature('diverging', { learning_rate: '0.0100001', momentum: '0.9' }, 'inf', 0, 'by construction: above 0.01 training diverges'),
 ];
 
-function literature(problem: string, assignments: Record<string, string>, expected: number, tolerance: number, source: string): TestPoint {
+function literature(problem: string, assignments: Record<string, string>, expected: number | 'inf', tolerance: number, source: string): TestPoint {
   return { problem, assignments, expected, tolerance, source };
 }
 
@@ -52,7 +55,8 @@ function sampledPoints(problem: ProblemDefinition): TestPoint[] {
   const objective = objectiveFor(problem);
   return Array.from({ length: SAMPLED_POINTS_PER_PROBLEM }, () => {
     const assignments = randomAssignments(problem, rng);
-    const expected = objective(parseAssignmentValues(problem, assignments));
+    const value = objective(parseAssignmentValues(problem, assignments));
+    const expected = value === Infinity ? 'inf' : value;
     return { problem: problem.name, assignments, expected, tolerance: SAMPLED_TOLERANCE, source: 'sampled; value from the TypeScript code' };
   });
 }

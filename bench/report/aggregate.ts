@@ -15,6 +15,8 @@ export interface CellSummary {
   medianBestValue: number | null;
   duplicates: number;
   invalidAssignments: number;
+  /** Trials whose training diverged: where the problem has a diverging region, the budget spent there. */
+  diverged: number;
   trials: number;
   /** Runs that stopped early, with their first error. */
   failedRuns: number;
@@ -69,6 +71,7 @@ export function summarise(results: BenchmarkResults): Summary {
         medianBestValue: bestValues.length === runs.length ? quartiles(bestValues).median : null,
         duplicates: sum(runs.map((run) => run.duplicates)),
         invalidAssignments: sum(runs.map((run) => run.invalidAssignments)),
+        diverged: sum(runs.map((run) => run.diverged ?? 0)),
         trials: sum(runs.map((run) => run.trials.length)),
         failedRuns: failed.length,
         ...(failed[0]?.error === undefined ? {} : { firstError: failed[0].error }),

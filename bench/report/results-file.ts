@@ -13,6 +13,8 @@ export interface RunRecord extends ExperimentOutcome {
   experiment: string;
   duplicates: number;
   invalidAssignments: number;
+  /** Trials whose training diverged (reported inf or nan); absent in results written before it was counted. */
+  diverged?: number;
   /** Peak RSS of the process that made the suggestions, in KiB, as of the end of this run; null when unknown. */
   peakRssKib: number | null;
   wallSeconds: number;

@@ -43,6 +43,24 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
         `${formatNumber(row.latencyP95Ms)} | ${formatMiB(row.peakRssKib)} | ${row.failedRuns} |`,
     );
   }
+  const divergingProblems = summary.problems.filter((problem) => summary.cells.some((cell) => cell.problem === problem && cell.diverged > 0));
+  if (divergingProblems.length > 0) {
+    lines.push(
+      '',
+      'Trials whose training diverged (the objective reported inf or nan), as a share of all trials: the budget spent in a ' +
+        "problem's diverging region.",
+      '',
+      `| algorithm | ${divergingProblems.join(' | ')} |`,
+      `|---|${divergingProblems.map(() => '---|').join('')}`,
+    );
+    for (const target of summary.targets) {
+      const cells = divergingProblems.map((problem) => {
+        const cell = find(summary, target, problem);
+        return cell === undefined || cell.trials === 0 ? 'not run' : `${Math.round((100 * cell.diverged) / cell.trials)}% (${cell.diverged} of ${cell.trials})`;
+      });
+      lines.push(`| ${target} | ${cells.join(' | ')} |`);
+    }
+  }
   const failures = summary.cells.filter((cell) => cell.firstError !== undefined);
   if (failures.length > 0 || results.unavailable.length > 0) lines.push('', 'Notes:', '');
   for (const cell of failures) {

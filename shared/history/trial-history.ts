@@ -1,5 +1,5 @@
 import { invalidArgument, quote } from '../errors/service-error.js';
-import { parseDecimal } from '../space/numbers.js';
+import { decimalValue } from '../space/numbers.js';
 import type { Point, SearchSpace } from '../space/search-space.js';
 import type { Trial } from '../wire/messages.js';
 import { lossOf, type Objective } from './objective.js';
@@ -15,19 +15,34 @@ export interface HistoryTrial {
 
 /** A trial with an objective value, as a loss to minimise. */
 export interface CompletedTrial extends HistoryTrial {
+  /** Always finite: a diverged trial's loss is DIVERGED_LOSS's stand-in, worse than every finite one. */
   loss: number;
+  /** It reported inf, -inf or nan: the run diverged, and its loss is the stand-in. */
+  diverged: boolean;
 }
+
+/**
+ * A diverged trial's loss lies this fraction of the finite losses' range beyond the worst of them (or this
+ * fraction of the worst's size, at least 1, when all finite losses are equal): last in every ranking (TPE's bad
+ * set), and close enough to the finite losses not to dwarf them in a regression (the GP's fit).
+ */
+const DIVERGED_MARGIN = 0.1;
 
 /**
  * The experiment's trials sorted by what an algorithm may learn from them. Every trial, whatever its state,
  * occupies its point: `usedKeys` is what a new suggestion must avoid.
  */
 export interface TrialHistory {
-  /** SUCCEEDED, or EARLYSTOPPED with an objective value; in request order. */
+  /**
+   * SUCCEEDED, or EARLYSTOPPED with an objective value; in request order. A value of inf, -inf or nan (any
+   * spelling Python's float() reads) is a run that diverged: evidence that its region is bad, so it counts as
+   * the worst observation rather than as a failure. Infinity in the good direction is no better: no training run
+   * is infinitely good, so it too means the numbers broke down.
+   */
   completed: CompletedTrial[];
   /** CREATED, RUNNING, UNKNOWN, or SUCCEEDED with no objective value yet: their results are still to come. */
   pending: HistoryTrial[];
-  /** FAILED, KILLED, METRICSUNAVAILABLE, EARLYSTOPPED with no value, or a value that is not a finite number. */
+  /** FAILED, KILLED, METRICSUNAVAILABLE, EARLYSTOPPED with no value, or a value that is not a number at all. */
   failed: HistoryTrial[];
   usedKeys: Set<string>;
   /** Why a trial was counted as failed although its state said otherwise, for the service's log. */
@@ -49,15 +64,16 @@ export function parseHistory(trials: readonly Trial[], space: SearchSpace, objec
           (condition === 'SUCCEEDED' ? history.pending : history.failed).push(placed);
           break;
         }
-        const value = parseDecimal(metric.value);
+        const value = parseObjectiveValue(metric.value);
         if (value === undefined) {
           history.warnings.push(
-            `trial ${quote(trial.name)}: objective ${quote(objective.metricName)} value ${quote(metric.value)} is not a finite number; counted as failed`,
+            `trial ${quote(trial.name)}: objective ${quote(objective.metricName)} value ${quote(metric.value)} is not a number; counted as failed`,
           );
           history.failed.push(placed);
           break;
         }
-        history.completed.push({ ...placed, loss: lossOf(value, objective) });
+        const loss = lossOf(value, objective);
+        history.completed.push({ ...placed, loss, diverged: !Number.isFinite(loss) });
         break;
       }
       case 'CREATED':
@@ -69,7 +85,37 @@ export function parseHistory(trials: readonly Trial[], space: SearchSpace, objec
         history.failed.push(placed);
     }
   }
+  standInForDiverged(history);
   return history;
+}
+
+/** Gives diverged trials a finite loss worse than every finite one (see DIVERGED_MARGIN), with one warning. */
+function standInForDiverged(history: TrialHistory): void {
+  const diverged = history.completed.filter((trial) => trial.diverged);
+  if (diverged.length === 0) return;
+  const finite = history.completed.filter((trial) => !trial.diverged).map((trial) => trial.loss);
+  const worst = finite.length > 0 ? Math.max(...finite) : 0;
+  const best = finite.length > 0 ? Math.min(...finite) : 0;
+  const spread = worst > best ? worst - best : Math.max(Math.abs(worst), 1);
+  const standIn = worst + DIVERGED_MARGIN * spread;
+  for (const trial of diverged) trial.loss = standIn;
+  history.warnings.push(
+    `${diverged.length} trial(s) reported an infinite or NaN objective (${quote(diverged.slice(0, 3).map((trial) => trial.name))}` +
+      `${diverged.length > 3 ? ', ...' : ''}); counted as diverged runs, worse than every finite result`,
+  );
+}
+
+/**
+ * An objective value as a number: a decimal (one too large for a double is infinite), or inf / infinity / nan with an optional sign in any case (how
+ * Python's float() and Go's strconv spell them). Undefined for anything else, an empty string included.
+ */
+export function parseObjectiveValue(text: string): number | undefined {
+  const decimal = decimalValue(text);
+  if (decimal !== undefined) return decimal;
+  const match = /^([+-]?)(inf|infinity|nan)$/i.exec(text.trim());
+  if (match === null) return undefined;
+  if (match[2]!.toLowerCase() === 'nan') return NaN;
+  return match[1] === '-' ? -Infinity : Infinity;
 }
 
 /** The canonical point of a trial's assignments; every parameter must be assigned once, with a value in the space. */

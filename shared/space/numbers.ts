@@ -4,10 +4,14 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The number a decimal string spells, or undefined when it is not a finite decimal number. */
 export function parseDecimal(text: string): number | undefined {
+  const value = decimalValue(text);
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/** The number a decimal string spells, ±Infinity when it overflows (1e999), undefined when it is no decimal. */
+export function decimalValue(text: string): number | undefined {
   const trimmed = text.trim();
-  if (!DECIMAL.test(trimmed)) return undefined;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : undefined;
+  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined;
 }
 
 /**

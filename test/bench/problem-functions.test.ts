@@ -29,7 +29,7 @@ describe('problem functions', () => {
   it('give each problem its optimum at a known optimiser, within the stated tolerance', () => {
     const atOptimum = table.points.filter((point) => /minimum/.test(point.source));
     for (const point of atOptimum) {
-      assert.ok(Math.abs(point.expected - problemDefinition(point.problem).optimum) <= 1e-5, `${point.problem}: ${point.expected}`);
+      assert.ok(point.expected !== 'inf' && Math.abs(point.expected - problemDefinition(point.problem).optimum) <= 1e-5, `${point.problem}: ${point.expected}`);
     }
   });
 

@@ -220,3 +220,47 @@ describe('simulated controller against scripted endpoints', () => {
     }
   });
 });
+
+describe('simulated controller: trials Katib reports as diverged or leaves out', () => {
+  it('sends a diverged trial as SUCCEEDED with "inf", and leaves MetricsUnavailable trials out of every request', async () => {
+    const base = options();
+    let next = 0;
+    const dropouts = ['0', '0.1', '0.2', '0.3', '0.4', '0.5', '0', '0.1', '0.2', '0.3'];
+    const run = recording({
+      validateAlgorithmSettings: async () => {},
+      getSuggestions: async (request) => ({
+        parameter_assignments: Array.from({ length: request.current_request_number! }, () => ({
+          assignments: [
+            { name: 'learning_rate', value: '0.001' },
+            { name: 'width', value: String(16 + next) },
+            { name: 'optimizer', value: 'adam' },
+            { name: 'dropout', value: dropouts[next++]! },
+          ],
+          trial_name: '',
+          labels: {},
+        })),
+        algorithm: null,
+        early_stopping_rules: [],
+      }),
+      close: () => {},
+    });
+    // Width 16 + k is trial k + 1: trial 2 diverges, trial 3 reports no metric.
+    const outcome = await runSimulatedExperiment(run.endpoint, {
+      ...base,
+      objective: (values) => (values['width'] === 17 ? Infinity : values['width'] === 18 ? undefined : 0.5),
+    });
+    assert.equal(outcome.error, undefined);
+    const byNumber = new Map(outcome.trials.map((trial) => [trial.number, trial]));
+    assert.equal(byNumber.get(2)!.diverged, true);
+    assert.equal(byNumber.get(2)!.value, null);
+    assert.equal(byNumber.get(3)!.metricsUnavailable, true);
+    const last = run.requests[run.requests.length - 1]!;
+    const diverged = last.trials!.find((trial) => trial.name === 'controller-test-2')!;
+    assert.equal(diverged.status!.condition, 'SUCCEEDED');
+    assert.deepEqual(diverged.status!.observation!.metrics, [{ name: 'validation_loss', value: 'inf' }]);
+    for (const request of run.requests) {
+      assert.ok(!request.trials!.some((trial) => trial.name === 'controller-test-3'), 'a MetricsUnavailable trial was sent');
+    }
+    assert.ok(last.total_request_number! - last.current_request_number! > last.trials!.length, 'total_request_number no longer counts it');
+  });
+});

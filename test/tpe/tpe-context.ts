@@ -20,7 +20,7 @@ export function tpeContext(space: SearchSpace, trials: TrialsInput, count: numbe
     const canonical = space.canonical(point);
     return { name: `trial-${index++}`, point: canonical, key: space.key(canonical) };
   };
-  const completed: CompletedTrial[] = (trials.completed ?? []).map(({ point, loss }) => ({ ...place(point), loss }));
+  const completed: CompletedTrial[] = (trials.completed ?? []).map(({ point, loss }) => ({ ...place(point), loss, diverged: false }));
   const pending = (trials.pending ?? []).map(place);
   const failed = (trials.failed ?? []).map(place);
   const history: TrialHistory = {
