@@ -8,6 +8,12 @@ import { ScrambledSobol } from './numeric/scrambled-sobol.js';
 
 /** How far past its own index a trial's design point may look for one no trial occupies yet. */
 const LOOK_AHEAD = 64;
+/**
+ * Design points past this index are not generated (the sequence is generated from its start and kept): a
+ * request claiming more assignments handed out than that (total_request_number is the client's word) gets
+ * random free points instead. Real Experiments stay far below it.
+ */
+const DESIGN_LENGTH_LIMIT = 1 << 16;
 
 /**
  * The space-filling start of an experiment: the i-th assignment handed out (counting every trial, whatever its
@@ -38,7 +44,7 @@ export class InitialDesign {
    * spaces), or a random free point when all within reach are; it is marked used.
    */
   take(trialIndex: number, used: UsedPoints, rng: Rng): Point {
-    for (let index = trialIndex; index < trialIndex + LOOK_AHEAD; index++) {
+    for (let index = trialIndex; index < Math.min(trialIndex + LOOK_AHEAD, DESIGN_LENGTH_LIMIT); index++) {
       const point = this.space.canonical(this.pointAt(index));
       if (used.add(point)) return point;
     }

@@ -43,20 +43,20 @@ export const gridSearch: SuggestionAlgorithm<typeof gridSearchSettings> = {
     // the walk below can reach, so it cannot hide a free combination.
     const trialIndices = trials.map((trial) => space.indexOf(trial.point));
     const omitted = handedOut - trials.length;
-    const omittedIndices: number[] = [];
     const points: Point[] = [];
     const take = (index: number): void => {
       const point = space.pointAt(index);
       // `used` recognises trials by their assignment strings: a second check that agrees with the index set.
       if (used.add(point)) points.push(point);
     };
-    for (const index of unusedIndices(trialIndices, space.size)) {
+    for (const index of unusedIndices(trialIndices, space.size, omitted)) {
       if (points.length === count) break;
-      if (omittedIndices.length < omitted) omittedIndices.push(index);
-      else take(index);
+      take(index);
     }
-    for (const index of omittedIndices) {
-      if (points.length === count) break;
+    // Only the omitted trials' combinations are left: they come round again.
+    let retaken = 0;
+    for (const index of unusedIndices(trialIndices, space.size)) {
+      if (points.length === count || retaken++ === omitted) break;
       take(index);
     }
     if (points.length < count) {

@@ -36,3 +36,14 @@ test('agrees with filtering the whole range', () => {
     }),
   );
 });
+
+test('passes over the first `skip` free indices, counting whole gaps at once however large the skip', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 60 }), fc.array(fc.integer({ min: 0, max: 80 })), fc.integer({ min: 0, max: 90 }), (size, used, skip) => {
+      const expected = Array.from({ length: size }, (_, index) => index).filter((index) => !used.includes(index)).slice(skip);
+      assert.deepEqual([...unusedIndices(used, size, skip)], expected);
+    }),
+  );
+  assert.deepEqual(take(2, unusedIndices([0, 5], 1e15, 2 ** 31)), [2 ** 31 + 2, 2 ** 31 + 3]);
+  assert.deepEqual([...unusedIndices([0], 4, 2 ** 31)], []);
+});

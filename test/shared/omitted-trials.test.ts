@@ -81,4 +81,12 @@ describe('trials Katib leaves out of requests', () => {
     });
     assert.equal(new Set(assignments.map(assignmentKey)).size, 8, JSON.stringify(assignments));
   });
+
+  it('serves a total_request_number far beyond the trials shown without walking up to it', async () => {
+    for (const algorithm of ['grid', 'bayesianoptimization']) {
+      const spec = experiment({ name: `huge-total-${algorithm}`, algorithm, parameters: [intParameter('a', '1', '1000000'), intParameter('b', '1', '1000000')] });
+      const reply = await server.client.getSuggestions({ experiment: spec, trials: [], current_request_number: 3, total_request_number: 2 ** 31 - 1 });
+      assert.equal(new Set(reply.parameter_assignments.map((entry) => JSON.stringify(entry.assignments))).size, 3, algorithm);
+    }
+  });
 });
