@@ -83,10 +83,14 @@ func outcome(t *testing.T, run *controller.Run, index int, trial *trialsv1beta1.
 // validated, twelve trials assigned in rounds of parallelTrialCount, each inside the space, none repeating a
 // trial Katib showed the service.
 func TestSuggestionClientDrivesEveryAlgorithm(t *testing.T) {
-	for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization"} {
+	for _, algorithm := range ourAlgorithms() {
 		t.Run(algorithm, func(t *testing.T) {
 			t.Parallel()
-			run := startFor(t, experimentManifest("mixed-"+algorithm, algorithm, settingsOf[algorithm]))
+			settings, ok := settingsOf[algorithm]
+			if !ok {
+				t.Fatalf("settingsOf has no settings for %s", algorithm)
+			}
+			run := startFor(t, experimentManifest("mixed-"+algorithm, algorithm, settings))
 			if err := run.Validate(); err != nil {
 				t.Fatalf("ValidateAlgorithmSettings: %v", err)
 			}
@@ -142,7 +146,7 @@ func TestSuggestionClientDrivesEveryAlgorithm(t *testing.T) {
 // A setting no algorithm knows fails ValidateAlgorithmSettings through Katib's client, which is final for the
 // Experiment: the message Katib shows the user must name the setting.
 func TestValidateAlgorithmSettingsRefusesUnknownSettings(t *testing.T) {
-	for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization"} {
+	for _, algorithm := range ourAlgorithms() {
 		t.Run(algorithm, func(t *testing.T) {
 			t.Parallel()
 			run := startFor(t, experimentManifest("refused-"+algorithm, algorithm, `[{name: no_such_setting, value: "1"}]`))

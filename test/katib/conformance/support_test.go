@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"testing"
 
@@ -21,6 +22,16 @@ var serviceOf = map[string]string{
 	"tpe":                  "tpe",
 	"multivariate-tpe":     "tpe",
 	"bayesianoptimization": "bayesianoptimization",
+}
+
+// ourAlgorithms are serviceOf's algorithm names, in a fixed order.
+func ourAlgorithms() []string {
+	names := make([]string, 0, len(serviceOf))
+	for name := range serviceOf {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // startFor decodes and defaults the Experiment, starts the service for its algorithm, and points the name Katib

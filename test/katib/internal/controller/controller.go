@@ -23,11 +23,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/yaml"
 
+	configv1beta1 "github.com/kubeflow/katib/pkg/apis/config/v1beta1"
 	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	experimentsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/experiments/v1beta1"
 	suggestionsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/suggestions/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
-	configv1beta1 "github.com/kubeflow/katib/pkg/apis/config/v1beta1"
 	experimentsuggestion "github.com/kubeflow/katib/pkg/controller.v1beta1/experiment/suggestion"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/suggestion/suggestionclient"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/util"
