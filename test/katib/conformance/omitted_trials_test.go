@@ -12,7 +12,6 @@ import (
 // come back to the point such a trial had: on a 4 x 2 grid of 8 trials, one trial at a time, with the third
 // trial MetricsUnavailable, all 8 points run.
 func TestOmittedTrialsAreNotProposedAgain(t *testing.T) {
-	t.Skip("fails until issue 15 (trials the controller leaves out of requests) lands: grid and bayesianoptimization propose a MetricsUnavailable trial's point again; remove this line then")
 	for _, algorithm := range []string{"grid", "bayesianoptimization"} {
 		t.Run(algorithm, func(t *testing.T) {
 			t.Parallel()
