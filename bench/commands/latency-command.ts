@@ -6,7 +6,7 @@ import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { describeEnvironment } from '../environment.js';
 import { EncodedSuggestionCaller } from '../latency/encoded-call.js';
 import { completedTrials, latencyRequest } from '../latency/latency-request.js';
-import { percentile } from '../measures/quantiles.js';
+import { percentile } from '../../shared/numeric/percentile.js';
 import { problemDefinition, type ProblemDefinition } from '../problems/problem-catalog.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../repo-paths.js';

@@ -1,4 +1,5 @@
-import { percentile, quartiles, type Quartiles } from '../measures/quantiles.js';
+import { percentile } from '../../shared/numeric/percentile.js';
+import { quartiles, type Quartiles } from '../measures/quantiles.js';
 import { regretBand } from '../measures/regret.js';
 import { problemDefinition } from '../problems/problem-catalog.js';
 import type { BenchmarkResults, RunRecord } from './results-file.js';

@@ -4,7 +4,7 @@ import { rngFromText, seedIdentity } from '../../shared/random/seed.js';
 import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
 import { normalCdf, normalQuantile } from '../../shared/numeric/normal.js';
-import { ScrambledSobol } from './numeric/scrambled-sobol.js';
+import { ScrambledSobol } from '../../shared/numeric/scrambled-sobol.js';
 
 /** How far past its own index a trial's design point may look for one no trial occupies yet. */
 const LOOK_AHEAD = 64;

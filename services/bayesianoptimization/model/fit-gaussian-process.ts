@@ -1,5 +1,5 @@
 import type { Rng } from '../../../shared/random/rng.js';
-import { minimiseInBox } from '../numeric/bounded-quasi-newton.js';
+import { minimiseInBox } from '../../../shared/numeric/bounded-quasi-newton.js';
 import { GaussianProcess } from './gaussian-process.js';
 import { warpLosses } from './gp-targets.js';
 import { HyperparameterPrior, type Hyperparameters } from './hyperparameter-prior.js';

@@ -1,4 +1,4 @@
-import { choleskyWithJitter, solveLower, solveLowerTransposed } from '../numeric/cholesky.js';
+import { choleskyWithJitter, solveLower, solveLowerTransposed } from '../../../shared/numeric/cholesky.js';
 import type { Hyperparameters } from './hyperparameter-prior.js';
 import type { KernelInputs } from './kernel-inputs.js';
 import { MaternKernel, maternCorrelation, scaledDistanceSquared } from './matern-kernel.js';

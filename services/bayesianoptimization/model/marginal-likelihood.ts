@@ -1,4 +1,4 @@
-import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../numeric/cholesky.js';
+import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../../../shared/numeric/cholesky.js';
 import { scaledDistanceSquared } from './matern-kernel.js';
 
 const SQRT5 = Math.sqrt(5);

@@ -1,7 +1,7 @@
 import type { Rng } from '../../../shared/random/rng.js';
 import type { Point } from '../../../shared/space/search-space.js';
 import type { KernelInputs } from '../model/kernel-inputs.js';
-import { ScrambledSobol } from '../numeric/scrambled-sobol.js';
+import { ScrambledSobol } from '../../../shared/numeric/scrambled-sobol.js';
 
 /** Start points for acquisition search, row-major in the encoded space, every one snapped to values trials can take. */
 export interface CandidateSet {

@@ -1,4 +1,4 @@
-import { minimiseInBox } from '../numeric/bounded-quasi-newton.js';
+import { minimiseInBox } from '../../../shared/numeric/bounded-quasi-newton.js';
 import type { AcquisitionSurface } from '../acquisition/acquisition-function.js';
 import type { FiniteAxis, KernelInputs } from '../model/kernel-inputs.js';
 import type { CandidateSet } from './candidates.js';

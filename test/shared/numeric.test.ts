@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { minimiseInBox } from '../../services/bayesianoptimization/numeric/bounded-quasi-newton.js';
-import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../../services/bayesianoptimization/numeric/cholesky.js';
+import { minimiseInBox } from '../../shared/numeric/bounded-quasi-newton.js';
+import { choleskyWithJitter, inverseFromCholesky, solveLower, solveLowerTransposed } from '../../shared/numeric/cholesky.js';
 import { erfcx } from '../../shared/numeric/erfcx.js';
 import { logNormalCdf, normalCdf, normalPdf, normalQuantile } from '../../shared/numeric/normal.js';
-import { ScrambledSobol } from '../../services/bayesianoptimization/numeric/scrambled-sobol.js';
+import { ScrambledSobol } from '../../shared/numeric/scrambled-sobol.js';
 import { Rng } from '../../shared/random/rng.js';
 
 function assertClose(actual: number, expected: number, relative: number, label = ''): void {

@@ -1,4 +1,4 @@
-import type { Rng } from '../../../shared/random/rng.js';
+import type { Rng } from '../random/rng.js';
 
 /**
  * Scrambled Sobol' points in [0, 1)^d: a low-discrepancy sequence whose first 2^k points fill the cube evenly,

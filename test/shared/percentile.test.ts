@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, percentile } from '../../services/medianstop/percentile.js';
+import { median, percentile } from '../../shared/numeric/percentile.js';
 
 test('the median of an odd count is the middle value, whatever the input order', () => {
   assert.equal(median([5, 1, 3]), 3);
@@ -28,7 +28,13 @@ test('the input array is left unsorted', () => {
   assert.deepEqual(sample, [3, 1, 2]);
 });
 
-test('an empty sample, a non-finite value or p outside [0, 100] is a programming error', () => {
+test('infinite values take part without turning the answer into NaN (the bench counts missing trials as infinitely bad)', () => {
+  assert.equal(median([1, Infinity, Infinity]), Infinity);
+  assert.equal(percentile([1, Infinity, Infinity, Infinity], 50), Infinity);
+  assert.equal(percentile([-Infinity, 2, 4], 75), 3);
+});
+
+test('an empty sample, NaN or p outside [0, 100] is a programming error', () => {
   assert.throws(() => median([]), RangeError);
   assert.throws(() => median([1, Number.NaN]), RangeError);
   assert.throws(() => percentile([1], 101), RangeError);
