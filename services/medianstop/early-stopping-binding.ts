@@ -1,12 +1,12 @@
 import type { ServiceBinding } from '../../shared/server/grpc-host.js';
 import { katibApi } from '../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesRequest, SetTrialStatusRequest, ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/messages.js';
-import type { ObservationLogSource } from './db-manager-client.js';
+import type { ObservationLogSource } from './db-manager/db-manager-client.js';
 import type { EarlyAverageCache } from './early-average-cache.js';
 import { getEarlyStoppingRules } from './get-early-stopping-rules.js';
-import { markTrialEarlyStopped, parseTrialName } from './mark-trial-early-stopped.js';
-import { parseMedianStopSettings } from './medianstop-settings.js';
-import type { TrialStore } from './trial-store.js';
+import { markTrialEarlyStopped, parseTrialName } from './kubernetes/mark-trial-early-stopped.js';
+import { parseMedianStopSettings } from './rule/medianstop-settings.js';
+import type { TrialStore } from './kubernetes/trial-store.js';
 
 export const EARLY_STOPPING_SERVICE_NAME = 'api.v1.beta1.EarlyStopping';
 

@@ -2,13 +2,13 @@ import { invalidArgument, quote } from '../../shared/errors/service-error.js';
 import { parseObjective } from '../../shared/history/objective.js';
 import type { GetEarlyStoppingRulesReply, GetEarlyStoppingRulesRequest, Trial } from '../../shared/wire/messages.js';
 import { mapWithLimit } from './map-with-limit.js';
-import { parseDbManagerAddress } from './db-manager-address.js';
-import type { ObservationLogSource } from './db-manager-client.js';
-import { earlyAverage } from './early-average.js';
+import { parseDbManagerAddress } from './db-manager/db-manager-address.js';
+import type { ObservationLogSource } from './db-manager/db-manager-client.js';
+import { earlyAverage } from './rule/early-average.js';
 import { EarlyAverageCache } from './early-average-cache.js';
-import { parseMedianStopSettings } from './medianstop-settings.js';
-import { medianStoppingRules } from './median-stopping-rule.js';
-import { inReportOrder } from './metric-log.js';
+import { parseMedianStopSettings } from './rule/medianstop-settings.js';
+import { medianStoppingRules } from './rule/median-stopping-rule.js';
+import { inReportOrder } from './rule/metric-log.js';
 
 /** Logs read from the DB manager at once: enough to overlap round trips, few enough not to flood it. */
 const PARALLEL_READS = 8;

@@ -1,8 +1,8 @@
 import { runService } from '../../shared/server/run-service.js';
-import { DbManagerClient } from './db-manager-client.js';
+import { DbManagerClient } from './db-manager/db-manager-client.js';
 import { EarlyAverageCache } from './early-average-cache.js';
 import { earlyStoppingBinding } from './early-stopping-binding.js';
-import { kubernetesTrialStore, type KubernetesTrialStore } from './kubernetes-trial-store.js';
+import { kubernetesTrialStore, type KubernetesTrialStore } from './kubernetes/kubernetes-trial-store.js';
 import { medianStopService } from './service.js';
 
 void runService({

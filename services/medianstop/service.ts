@@ -1,4 +1,4 @@
 import { earlyStoppingService } from '../../shared/algorithm/service-definition.js';
-import { MEDIANSTOP_ALGORITHM_NAME, medianStopSchema } from './medianstop-settings.js';
+import { MEDIANSTOP_ALGORITHM_NAME, medianStopSchema } from './rule/medianstop-settings.js';
 
 export const medianStopService = earlyStoppingService('medianstop', [{ name: MEDIANSTOP_ALGORITHM_NAME, settings: medianStopSchema }]);

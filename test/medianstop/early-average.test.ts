@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { earlyAverage } from '../../services/medianstop/early-average.js';
-import { inReportOrder } from '../../services/medianstop/metric-log.js';
+import { earlyAverage } from '../../services/medianstop/rule/early-average.js';
+import { inReportOrder } from '../../services/medianstop/rule/metric-log.js';
 
 test('the average covers the first start_step values only', () => {
   assert.deepEqual(earlyAverage(['1', '2', '3', '100'], 3), { average: 2, skipped: [] });

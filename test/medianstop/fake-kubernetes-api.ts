@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TrialObject } from '../../services/medianstop/trial-conditions.js';
+import type { TrialObject } from '../../services/medianstop/kubernetes/trial-conditions.js';
 
 /** A request the fake API server received. */
 export interface RecordedRequest {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceError } from '../../shared/errors/service-error.js';
-import { parseDbManagerAddress } from '../../services/medianstop/db-manager-address.js';
-import { medianStoppingRules } from '../../services/medianstop/median-stopping-rule.js';
-import { parseMedianStopSettings } from '../../services/medianstop/medianstop-settings.js';
+import { parseDbManagerAddress } from '../../services/medianstop/db-manager/db-manager-address.js';
+import { medianStoppingRules } from '../../services/medianstop/rule/median-stopping-rule.js';
+import { parseMedianStopSettings } from '../../services/medianstop/rule/medianstop-settings.js';
 
 const minimize = { metricName: 'loss', direction: 'minimize' } as const;
 const maximize = { metricName: 'accuracy', direction: 'maximize' } as const;

@@ -1,10 +1,10 @@
 import { readServiceConfig } from '../../shared/server/config.js';
 import { startHost, type Host } from '../../shared/server/grpc-host.js';
 import { createLogger } from '../../shared/server/logger.js';
-import { DbManagerClient, type DbManagerClientOptions, DEFAULT_DB_MANAGER_CLIENT_OPTIONS } from '../../services/medianstop/db-manager-client.js';
+import { DbManagerClient, type DbManagerClientOptions, DEFAULT_DB_MANAGER_CLIENT_OPTIONS } from '../../services/medianstop/db-manager/db-manager-client.js';
 import { EarlyAverageCache } from '../../services/medianstop/early-average-cache.js';
 import { earlyStoppingBinding } from '../../services/medianstop/early-stopping-binding.js';
-import { kubernetesTrialStore } from '../../services/medianstop/kubernetes-trial-store.js';
+import { kubernetesTrialStore } from '../../services/medianstop/kubernetes/kubernetes-trial-store.js';
 import { EarlyStoppingClient } from './early-stopping-client.js';
 
 export interface RunningMedianStop {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceError } from '../../shared/errors/service-error.js';
-import { trialNamespace, SERVICE_ACCOUNT_NAMESPACE_FILE } from '../../services/medianstop/kubernetes-trial-store.js';
-import { markTrialEarlyStopped } from '../../services/medianstop/mark-trial-early-stopped.js';
-import { earlyStoppedCondition, withEarlyStoppedCondition, type TrialObject } from '../../services/medianstop/trial-conditions.js';
-import { WriteConflict, type TrialStore } from '../../services/medianstop/trial-store.js';
+import { trialNamespace, SERVICE_ACCOUNT_NAMESPACE_FILE } from '../../services/medianstop/kubernetes/kubernetes-trial-store.js';
+import { markTrialEarlyStopped } from '../../services/medianstop/kubernetes/mark-trial-early-stopped.js';
+import { earlyStoppedCondition, withEarlyStoppedCondition, type TrialObject } from '../../services/medianstop/kubernetes/trial-conditions.js';
+import { WriteConflict, type TrialStore } from '../../services/medianstop/kubernetes/trial-store.js';
 
 /** The read-modify-write logic of SetTrialStatus against an in-memory store. */
 

@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { quote, ServiceError } from '../../shared/errors/service-error.js';
-import { katibApi } from '../../shared/wire/katib-api.js';
-import type { DBManagerClient } from '../../shared/wire/generated/api/v1/beta1/DBManager.js';
-import type { GetObservationLogReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetObservationLogReply.js';
-import type { MetricLogEntry } from './metric-log.js';
-import { LruMap } from './lru-map.js';
+import { quote, ServiceError } from '../../../shared/errors/service-error.js';
+import { katibApi } from '../../../shared/wire/katib-api.js';
+import type { DBManagerClient } from '../../../shared/wire/generated/api/v1/beta1/DBManager.js';
+import type { GetObservationLogReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetObservationLogReply.js';
+import type { MetricLogEntry } from '../rule/metric-log.js';
+import { LruMap } from '../lru-map.js';
 
 /** Where the rule computation gets trial logs from; the gRPC client below is the real one. */
 export interface ObservationLogSource {

@@ -1,8 +1,8 @@
-import type { Objective } from '../../shared/history/objective.js';
-import { formatDouble } from '../../shared/space/numbers.js';
-import type { EarlyStoppingRule } from '../../shared/wire/messages.js';
+import type { Objective } from '../../../shared/history/objective.js';
+import { formatDouble } from '../../../shared/space/numbers.js';
+import type { EarlyStoppingRule } from '../../../shared/wire/messages.js';
 import type { MedianStopSettings } from './medianstop-settings.js';
-import { median } from '../../shared/numeric/percentile.js';
+import { median } from '../../../shared/numeric/percentile.js';
 
 /**
  * The median stopping rule (Golovin et al. 2017, "Google Vizier") in the form Katib's metrics collector applies:

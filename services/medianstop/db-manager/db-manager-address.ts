@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../shared/errors/service-error.js';
+import { invalidArgument, quote } from '../../../shared/errors/service-error.js';
 
 const EXAMPLE = 'katib-db-manager.kubeflow:6789';
 // A DNS name or IPv4 address, or an IPv6 address in brackets, then a port.

@@ -1,6 +1,6 @@
-import { invalidArgument, quote } from '../../shared/errors/service-error.js';
-import { integerSetting, parseSettings, type ParsedSettings } from '../../shared/settings/settings-schema.js';
-import type { EarlyStoppingSpec__Output as EarlyStoppingSpec } from '../../shared/wire/generated/api/v1/beta1/EarlyStoppingSpec.js';
+import { invalidArgument, quote } from '../../../shared/errors/service-error.js';
+import { integerSetting, parseSettings, type ParsedSettings } from '../../../shared/settings/settings-schema.js';
+import type { EarlyStoppingSpec__Output as EarlyStoppingSpec } from '../../../shared/wire/generated/api/v1/beta1/EarlyStoppingSpec.js';
 
 export const MEDIANSTOP_ALGORITHM_NAME = 'medianstop';
 

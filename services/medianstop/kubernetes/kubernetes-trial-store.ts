@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { failedPrecondition, quote, ServiceError } from '../../shared/errors/service-error.js';
+import { failedPrecondition, quote, ServiceError } from '../../../shared/errors/service-error.js';
 import type { TrialObject } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 

@@ -1,4 +1,4 @@
-import { invalidArgument, quote, ServiceError } from '../../shared/errors/service-error.js';
+import { invalidArgument, quote, ServiceError } from '../../../shared/errors/service-error.js';
 import { earlyStoppedCondition, withEarlyStoppedCondition } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 

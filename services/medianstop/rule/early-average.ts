@@ -1,4 +1,4 @@
-import { parseDecimal } from '../../shared/space/numbers.js';
+import { parseDecimal } from '../../../shared/space/numbers.js';
 
 /** What a trial's first reported values amount to. */
 export interface EarlyAverage {
