@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { REPO_ROOT } from './repo-paths.js';
+import { REPO_ROOT } from '../shared/repo-root.js';
 
 /** Where a benchmark ran, recorded with its results. */
 export function describeEnvironment(): Record<string, string | number> {

@@ -9,7 +9,7 @@ import { completedTrials, latencyRequest } from '../latency/latency-request.js';
 import { percentile } from '../../shared/numeric/percentile.js';
 import { problemDefinition, type ProblemDefinition } from '../problems/problem-catalog.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 import { latencyPlotSpec } from '../report/latency-plot.js';
 import { formatMiB, formatNumber } from '../report/number-format.js';
 import { renderSvg } from '../report/render-svg.js';

@@ -9,7 +9,7 @@ import { objectiveFor } from '../problems/objective-functions.js';
 import { defaultProblemNames, loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
 import { trialDurationSeconds } from '../problems/trial-duration.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
 import { writeReport } from '../report/write-report.js';
 import { LOCAL_ALGORITHMS } from '../targets/local-services.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 import type { RunRecord } from '../report/results-file.js';
 
 /** The Python baselines bench/peers/run_peer.py knows. */

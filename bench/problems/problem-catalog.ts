@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 
 /** The Katib parameter kinds, spelled as in an Experiment's spec.parameters. */
 export type ParameterType = 'double' | 'int' | 'discrete' | 'categorical';

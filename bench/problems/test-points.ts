@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 
 /** bench/problems/test-points.json: where both languages' problem code must agree. */
 export const TEST_POINTS_FILE = repoPath('bench', 'problems', 'test-points.json');

@@ -1,22 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { repoPath } from '../repo-paths.js';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { messageOf } from '../../shared/errors/service-error.js';
+import { repoPath } from '../../shared/repo-root.js';
+import { readPeakRssKib, startListeningProcess, type ExitStatus } from './listening-process.js';
 
-/** How long a service may take from spawn to its "listening" line. */
-const STARTUP_TIMEOUT_MS = 30_000;
-/** How long SIGTERM may take before the process is killed. */
-const STOP_TIMEOUT_MS = 15_000;
-/** Output lines kept for the error message of a process that fails. */
-const KEPT_LINES = 20;
-
-/** One of our services, running as its own process on free local ports. */
+/** One of our services, running as its own process on free local ports, exactly as its image's entry point starts it. */
 export interface ServiceProcess {
+  child: ChildProcess;
+  port: number;
+  metricsPort: number;
   /** host:port of its gRPC server. */
   address: string;
+  /** Every JSON log line printed so far. */
+  logs: Record<string, unknown>[];
+  /** The exit code, null when it was ended by a signal. */
+  exited: Promise<number | null>;
   /** The process's peak resident set size so far (VmHWM), in KiB; undefined once it has exited or off Linux. */
   peakRssKib(): number | undefined;
-  stop(): Promise<void>;
+  /**
+   * Sends `signal` and resolves with the exit code (null when ended by a signal); with `killAfterMs`, a process
+   * still running that long after is killed.
+   */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
+}
+
+export interface ServiceProcessOptions {
+  /** Adds to or overrides the environment (e.g. SHUTDOWN_GRACE_SECONDS, WORKER_THREADS). */
+  env?: Record<string, string>;
+  /** How long it may take from spawn to its "listening" line. */
+  startupTimeoutMs?: number;
 }
 
 /** dist/services/<service>/main.js, the entry point `npx tsc -p .` builds for a service. */
@@ -29,77 +41,47 @@ export function serviceIsBuilt(service: string): boolean {
 }
 
 /**
- * Starts dist/services/<service>/main.js with PORT=0 and METRICS_PORT=0 and resolves once its log says
- * "listening" (the line carries the ports it got). Its log is read all along, so the pipe never fills.
+ * Starts dist/services/<service>/main.js with PORT=0 and METRICS_PORT=0 bound to 127.0.0.1 and resolves once
+ * its log says "listening" (the line carries the ports it got). The one way the benchmark and the tests start a
+ * service.
  */
-export function startServiceProcess(service: string): Promise<ServiceProcess> {
+export async function startServiceProcess(service: string, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
   const entry = serviceEntryPoint(service);
-  if (!existsSync(entry)) return Promise.reject(new Error(`${entry} does not exist; build with npx tsc -p .`));
-  const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const recent: string[] = [];
-  const keep = (line: string) => {
-    recent.push(line);
-    if (recent.length > KEPT_LINES) recent.shift();
-  };
-  createInterface({ input: child.stderr! }).on('line', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`service ${service}: ${why}\n${recent.join('\n')}`));
-    };
-    const timer = setTimeout(() => fail(`no "listening" log line within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS);
-    child.once('error', (error) => fail(error.message));
-    const exitedEarly = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? `code ${code}`}) before listening`);
-    child.once('exit', exitedEarly);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      keep(line);
-      const port = listeningPort(line);
-      if (port === undefined) return;
-      clearTimeout(timer);
-      child.off('exit', exitedEarly);
-      resolve(runningService(child, port, exited));
-    });
-  });
-}
-
-/** The gRPC port a "listening" log line names. */
-function listeningPort(line: string): number | undefined {
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist; build with npx tsc -p .`);
+  const started = startListeningProcess(
+    process.execPath,
+    [entry],
+    { env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info', ...options.env } },
+    options.startupTimeoutMs ?? 30_000,
+  );
+  let ready: Record<string, unknown>;
   try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    if (entry.msg === 'listening' && typeof entry.port === 'number') return entry.port;
-  } catch {
-    // Not a JSON log line (a stray print): not the one we wait for.
+    ready = await started.listening;
+  } catch (error) {
+    started.child.kill('SIGKILL');
+    throw new Error(`service ${service}: ${messageOf(error)}`);
   }
-  return undefined;
-}
-
-function runningService(child: ChildProcess, port: number, exited: Promise<void>): ServiceProcess {
-  const pid = child.pid!;
+  const { child } = started;
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const exited = started.exited.then((status: ExitStatus) => status.code);
+  const port = ready['port'] as number;
   return {
+    child,
+    port,
+    metricsPort: ready['metricsPort'] as number,
     address: `127.0.0.1:${port}`,
-    peakRssKib: () => (child.exitCode === null && child.signalCode === null ? readPeakRssKib(pid) : undefined),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(timer);
+    logs: started.logs,
+    exited,
+    peakRssKib: () => (running() ? readPeakRssKib(child.pid!) : undefined),
+    async stop(signal = 'SIGTERM', killAfterMs) {
+      if (!running()) return exited;
+      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      child.kill(signal);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
-}
-
-/** VmHWM of /proc/<pid>/status: the peak resident set size of the process's life so far, in KiB. */
-export function readPeakRssKib(pid: number): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
 }

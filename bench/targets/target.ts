@@ -4,18 +4,33 @@ import { localAlgorithm } from './local-services.js';
 import { startServiceProcess } from './service-process.js';
 
 /** Something the simulated controller can run an experiment against. */
-export interface Target {
+export type Target = ServiceTarget | EndpointTarget;
+
+interface TargetBase {
   /** Its name in results, tables and plots. */
   label: string;
-  kind: 'service' | 'endpoint';
   /** The algorithm_name the experiments carry. */
   algorithm: string;
   /** Algorithm settings as given; `{seed}` in a value stands for the experiment's seed (see settingsForSeed). */
   settings: AlgorithmSetting[];
-  /** For kind service: the repository's service to start; for kind endpoint: host:port. */
-  service?: string;
-  address?: string;
 }
+
+/** One of this repository's services, started by the benchmark. */
+export interface ServiceTarget extends TargetBase {
+  kind: 'service';
+  /** Its folder under services/. */
+  service: string;
+}
+
+/** A Katib-compatible endpoint someone else runs. */
+export interface EndpointTarget extends TargetBase {
+  kind: 'endpoint';
+  /** host:port. */
+  address: string;
+}
+
+/** How long one of our services may drain after SIGTERM before the benchmark kills it. */
+const STOP_TIMEOUT_MS = 15_000;
 
 /** A target ready for calls; for our services, a process started for it. */
 export interface OpenTarget {
@@ -27,7 +42,7 @@ export interface OpenTarget {
   close(): Promise<void>;
 }
 
-export function localTarget(algorithm: string): Target {
+export function localTarget(algorithm: string): ServiceTarget {
   return { label: algorithm, kind: 'service', algorithm, settings: [], service: localAlgorithm(algorithm).service };
 }
 
@@ -36,7 +51,7 @@ export function localTarget(algorithm: string): Target {
  * endpoint. The algorithm name defaults to the label; other pairs become algorithm settings, `{seed}` in a value
  * standing for the experiment's seed (e.g. random_state={seed}).
  */
-export function parseTargetSpec(text: string): Target {
+export function parseTargetSpec(text: string): EndpointTarget {
   const [head = '', ...pairs] = text.split(',');
   const equals = head.indexOf('=');
   const label = head.slice(0, equals).trim();
@@ -63,10 +78,10 @@ export function settingsForSeed(target: Target, seed: number): AlgorithmSetting[
 
 export async function openTarget(target: Target, deadlineMs: number): Promise<OpenTarget> {
   if (target.kind === 'endpoint') {
-    const endpoint = grpcSuggestionEndpoint(target.address!, { deadlineMs });
-    return { endpoint, address: target.address!, peakRssKib: () => undefined, close: async () => endpoint.close() };
+    const endpoint = grpcSuggestionEndpoint(target.address, { deadlineMs });
+    return { endpoint, address: target.address, peakRssKib: () => undefined, close: async () => endpoint.close() };
   }
-  const service = await startServiceProcess(target.service!);
+  const service = await startServiceProcess(target.service);
   const endpoint = grpcSuggestionEndpoint(service.address, { deadlineMs });
   return {
     endpoint,
@@ -74,7 +89,7 @@ export async function openTarget(target: Target, deadlineMs: number): Promise<Op
     peakRssKib: () => service.peakRssKib(),
     close: async () => {
       endpoint.close();
-      await service.stop();
+      await service.stop('SIGTERM', STOP_TIMEOUT_MS);
     },
   };
 }

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { repoPath } from '../repo-root.js';
 import type { ProtoGrpcType } from './generated/api.js';
 
-/** proto/api.proto, found relative to this module both in the source tree and in dist/. */
-export const API_PROTO_PATH = fileURLToPath(new URL(findProtoRelativePath(), import.meta.url));
+/** proto/api.proto of the repository (of the app, in an image). */
+export const API_PROTO_PATH = repoPath('proto', 'api.proto');
 
 /**
  * How messages are turned into JavaScript objects. The generated types in ./generated were produced with the
@@ -18,11 +18,6 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   arrays: true,
   oneofs: true,
 };
-
-function findProtoRelativePath(): string {
-  // Source: shared/wire/katib-api.ts; compiled: dist/shared/wire/katib-api.js.
-  return import.meta.url.includes('/dist/shared/') ? '../../../proto/api.proto' : '../../proto/api.proto';
-}
 
 /** The loaded package definition of Katib's api.v1.beta1 API. */
 export const katibPackageDefinition = protoLoader.loadSync(API_PROTO_PATH, LOADER_OPTIONS);

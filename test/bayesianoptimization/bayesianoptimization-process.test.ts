@@ -5,7 +5,8 @@ import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generat
 import { SuggestionClient } from '../support/clients.js';
 import { decodeFixture } from '../support/fixtures.js';
 import { assignmentsOf, doubleParameter, experiment, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+import { withFreshProcess } from '../support/service-process.js';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 
 /** Katib's bayesian-optimization example, as its controller sends it: 5 trials (2 succeeded), 3 wanted. */
@@ -33,7 +34,7 @@ describe('the bayesianoptimization service as a process', () => {
   let service: ServiceProcess;
   let client: SuggestionClient;
   before(async () => {
-    service = await spawnService('bayesianoptimization');
+    service = await startServiceProcess('bayesianoptimization');
     client = new SuggestionClient(service.address);
   });
   after(async () => {
@@ -57,7 +58,7 @@ describe('the bayesianoptimization service as a process', () => {
     const request = modelPhaseRequest();
     const first = assignmentsOf(await client.getSuggestions(request));
     await service.stop('SIGTERM');
-    service = await spawnService('bayesianoptimization');
+    service = await startServiceProcess('bayesianoptimization');
     client.close();
     client = new SuggestionClient(service.address);
     assert.deepEqual(assignmentsOf(await client.getSuggestions(request)), first);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { repoPath } from '../../bench/repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 import type { Summary } from '../../bench/report/aggregate.js';
 import type { BenchmarkResults } from '../../bench/report/results-file.js';
 import type { LatencyResults } from '../../bench/commands/latency-command.js';

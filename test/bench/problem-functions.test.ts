@@ -6,7 +6,7 @@ import { objectiveFor } from '../../bench/problems/objective-functions.js';
 import { loadCatalog, problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { readTestPoints, withinTolerance } from '../../bench/problems/test-points.js';
 import { trialDurationSeconds } from '../../bench/problems/trial-duration.js';
-import { repoPath } from '../../bench/repo-paths.js';
+import { repoPath } from '../../shared/repo-root.js';
 
 const table = readTestPoints();
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CATALOGUE } from '../../services/catalogue.js';
 import { settingNames } from '../../shared/settings/settings-schema.js';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { makeImageTable } from './support/image-contents.js';
 import { DEPLOY_DIR, KATIB_CONFIG_FILE, readDocuments, readKustomization, type Doc } from './support/manifests.js';
 

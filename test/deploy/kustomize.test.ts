@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { DEPLOY_DIR, KATIB_CONFIG_DIR, KATIB_CONFIG_FILE, kustomizationDirs, parseDocuments, readDocuments, type Doc } from './support/manifests.js';
 
 // Renders every kustomization with the real kustomize, as `kubectl apply -k` would (kubectl embeds it).

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { finalStageInstructions, makeImageTable } from './support/image-contents.js';
 import {
   DEPLOY_DIR,

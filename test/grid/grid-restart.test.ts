@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { SuggestionClient } from '../support/clients.js';
 import { assignmentOf, assignmentsOf, categoricalParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService } from '../support/service-process.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
 
 test('a second grid process continues where the first stopped, given the same trials', async () => {
   const spec = experiment({
@@ -18,7 +18,7 @@ test('a second grid process continues where the first stopped, given the same tr
       trials.push(trial(`grid-restart-${trials.length}`, assignment, index === 0 ? 'RUNNING' : 'SUCCEEDED', index === 0 ? undefined : '1')),
     );
 
-  const first = await spawnService('grid');
+  const first = await startServiceProcess('grid');
   const firstClient = new SuggestionClient(first.address);
   let lastRequest;
   try {
@@ -31,7 +31,7 @@ test('a second grid process continues where the first stopped, given the same tr
     assert.equal(await first.stop('SIGTERM'), 0);
   }
 
-  const second = await spawnService('grid');
+  const second = await startServiceProcess('grid');
   const secondClient = new SuggestionClient(second.address);
   try {
     // The retried last call of the first process gets the same answer from the second.

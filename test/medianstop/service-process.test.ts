@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { EarlyStoppingClient } from './early-stopping-client.js';
 import { startFakeKubernetesApi, trialObject, type FakeKubernetesApi } from './fake-kubernetes-api.js';
 import { rulesRequest, trial } from './rules-requests.js';
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 test('serves health, validation and rules, then drains and exits 0 on SIGTERM', async () => {
-  const service = await spawnService('medianstop', NO_KUBERNETES);
+  const service = await startServiceProcess('medianstop', { env: NO_KUBERNETES });
   const client = new EarlyStoppingClient(service.address);
   try {
     assert.equal(await client.healthCheck('api.v1.beta1.EarlyStopping'), 'SERVING');
@@ -53,7 +53,7 @@ test('marks a trial early stopped through the Kubernetes API named by KUBECONFIG
   let service: ServiceProcess | undefined;
   let client: EarlyStoppingClient | undefined;
   try {
-    service = await spawnService('medianstop', { ...NO_KUBERNETES, KUBECONFIG: kube.kubeconfigPath, NAMESPACE: 'katib-proc' });
+    service = await startServiceProcess('medianstop', { env: { ...NO_KUBERNETES, KUBECONFIG: kube.kubeconfigPath, NAMESPACE: 'katib-proc' } });
     client = new EarlyStoppingClient(service.address);
     const before = Date.now();
     await client.setTrialStatus('proc-trial');

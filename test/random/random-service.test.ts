@@ -6,7 +6,8 @@ import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
 import { fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+import { withFreshProcess } from '../support/service-process.js';
 
 runConformanceSuite(randomSearch);
 
@@ -17,7 +18,7 @@ describe('the random service as a process', () => {
   let service: ServiceProcess;
   let client: SuggestionClient;
   before(async () => {
-    service = await spawnService('random');
+    service = await startServiceProcess('random');
     client = new SuggestionClient(service.address);
   });
   after(async () => {
@@ -136,7 +137,7 @@ describe('the random service as a process', () => {
 
 describe('shutdown of the random service', () => {
   it('on SIGTERM turns health NOT_SERVING, drains and exits 0', async () => {
-    const service = await spawnService('random', { SHUTDOWN_GRACE_SECONDS: '5' });
+    const service = await startServiceProcess('random', { env: { SHUTDOWN_GRACE_SECONDS: '5' } });
     const client = new SuggestionClient(service.address);
     await client.getSuggestions(fixtureForRandom('random'));
     const code = await service.stop('SIGTERM');
@@ -147,6 +148,6 @@ describe('shutdown of the random service', () => {
   });
 
   it('refuses to start on a bad configuration, saying which variable is wrong', async () => {
-    await assert.rejects(spawnService('random', { PORT: 'eighty' }), /PORT="eighty" is invalid/);
+    await assert.rejects(startServiceProcess('random', { env: { PORT: 'eighty' } }), /PORT="eighty" is invalid/);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { EARLY_STOPPING_SERVICES, SUGGESTION_SERVICES } from './support/suggestion-services.js';
 import { wireTargets } from './support/wire-targets.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { SuggestionClient } from '../support/clients.js';
-import { spawnService } from '../support/service-process.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
 import { outcomeOf } from './support/call-outcome.js';
 import { slowGpRequest, waitForArrivals } from './support/heavy-requests.js';
 
@@ -25,7 +25,7 @@ const CHECK_EVERY_MS = 100;
 
 it('answers health within a 1 s deadline while heavy GetSuggestions calls occupy every worker', async (t) => {
   const workers = process.env['RELIABILITY_EVENT_LOOP_WORKERS'];
-  const service = await spawnService('bayesianoptimization', workers === undefined ? {} : { WORKER_THREADS: workers });
+  const service = await startServiceProcess('bayesianoptimization', { env: workers === undefined ? {} : { WORKER_THREADS: workers } });
   const client = new SuggestionClient(service.address);
   try {
     // Two heavy calls: one per worker on a two-core machine (WORKER_THREADS defaults to min(4, cores)).

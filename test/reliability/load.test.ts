@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { SuggestionClient } from '../support/clients.js';
 import { assignmentKey, assignmentOf, assignmentsOf } from '../support/requests.js';
-import { spawnService } from '../support/service-process.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
 import { positiveNumber } from './support/env-config.js';
 import { experimentRequests, loadShape } from './support/load-plan.js';
 import { CALL_DEADLINE_MS, quantile, runConcurrentExperiments } from './support/load-run.js';
@@ -45,8 +45,8 @@ for (const service of SUGGESTION_SERVICES) {
       const plans = Array.from({ length: shape.clients }, (_, client) =>
         experimentRequests(service.service, algorithms[client % algorithms.length]!, client, shape),
       );
-      const loaded = await spawnService(service.service);
-      const fresh = await spawnService(service.service);
+      const loaded = await startServiceProcess(service.service);
+      const fresh = await startServiceProcess(service.service);
       const freshClient = new SuggestionClient(fresh.address);
       try {
         // Warm-up: the first calls compile the code paths; the baseline is taken after them.

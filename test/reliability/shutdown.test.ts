@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { SuggestionClient } from '../support/clients.js';
-import { spawnService } from '../support/service-process.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
 import { outcomeOf } from './support/call-outcome.js';
 import { slowGpRequest, waitForArrivals } from './support/heavy-requests.js';
 
@@ -18,7 +18,7 @@ const HISTORY = 1000;
 const SLOW_CALLS = 3;
 
 it('drains in-flight GP calls on SIGTERM, refuses new ones, reports NOT_SERVING and exits 0', async (t) => {
-  const service = await spawnService('bayesianoptimization', { SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) });
+  const service = await startServiceProcess('bayesianoptimization', { env: { SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS) } });
   const client = new SuggestionClient(service.address);
   try {
     const requests = Array.from({ length: SLOW_CALLS }, (_, i) => slowGpRequest(`drain-${i}`, HISTORY));
@@ -58,7 +58,7 @@ it('drains in-flight GP calls on SIGTERM, refuses new ones, reports NOT_SERVING 
 
 it('cuts calls that outlast SHUTDOWN_GRACE_SECONDS and still exits 0', async (t) => {
   // One second of grace against calls that need several: the drain must end at the deadline, not at the calls' end.
-  const service = await spawnService('bayesianoptimization', { SHUTDOWN_GRACE_SECONDS: '1' });
+  const service = await startServiceProcess('bayesianoptimization', { env: { SHUTDOWN_GRACE_SECONDS: '1' } });
   const client = new SuggestionClient(service.address);
   try {
     const inFlight = [0, 1].map((i) => outcomeOf(client.getSuggestions(slowGpRequest(`cut-${i}`, HISTORY, 32), 120_000)));

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { katibApi } from '../../shared/wire/katib-api.js';
 import { intParameter, experiment, suggestionsRequest, trial } from '../support/requests.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { assertActionableError, codeName, type CallOutcome } from './support/call-outcome.js';
 import { caseCount, fuzzSeed } from './support/env-config.js';
 import { HTTP2_PREFACE, RawClient, sendRawTcp } from './support/raw-call.js';
@@ -85,7 +85,7 @@ for (const target of wireTargets()) {
     let service: ServiceProcess;
     let raw: RawClient;
     before(async () => {
-      service = await spawnService(target.service, { GRPC_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), WORKER_THREADS: '1' });
+      service = await startServiceProcess(target.service, { env: { GRPC_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), WORKER_THREADS: '1' } });
       raw = new RawClient(service.address);
     });
     after(async () => {

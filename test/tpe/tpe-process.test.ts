@@ -5,7 +5,8 @@ import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generat
 import { SuggestionClient } from '../support/clients.js';
 import { decodeFixture, fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf } from '../support/requests.js';
-import { spawnService, withFreshProcess, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+import { withFreshProcess } from '../support/service-process.js';
 
 /** A fixture request addressed to `algorithm`, with the model running from the first completed trial. */
 const fixtureFor = (name: string, algorithm: string): GetSuggestionsRequest => suggestionsFixtureFor(name, algorithm, { n_startup_trials: '1' });
@@ -14,7 +15,7 @@ describe('the tpe service as a process', () => {
   let service: ServiceProcess;
   let client: SuggestionClient;
   before(async () => {
-    service = await spawnService('tpe');
+    service = await startServiceProcess('tpe');
     client = new SuggestionClient(service.address);
   });
   after(async () => {

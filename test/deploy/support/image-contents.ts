@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../support/repo-paths.js';
+import { REPO_ROOT } from '../../../shared/repo-root.js';
 
 /**
  * Builds, outside any container, the /app folder that the Dockerfile puts into a service's image: the same

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { catalogueAlgorithms } from '../../../services/catalogue.js';
 import type { ServiceKind } from '../../../shared/algorithm/service-definition.js';
-import { REPO_ROOT } from '../../support/repo-paths.js';
+import { REPO_ROOT } from '../../../shared/repo-root.js';
 
 /** Reading deploy/: its YAML files, kustomizations and the KatibConfig inside the katib-config one. */
 

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import type { ExitStatus } from '../../../bench/targets/listening-process.js';
 import { CATALOGUE } from '../../../services/catalogue.js';
 import { katibApi } from '../../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesReply.js';
@@ -32,50 +31,6 @@ export function healthNamesOf(service: string): string[] {
   return EARLY_STOPPING_SERVICES.has(service)
     ? ['', 'api.v1.beta1.EarlyStopping']
     : ['', 'manager.v1beta1.Suggestion', 'api.v1.beta1.Suggestion'];
-}
-
-export interface StartedProcess {
-  child: ChildProcess;
-  /** Every JSON log line so far. */
-  logs: Record<string, unknown>[];
-  /** Text the process wrote that is not a JSON log line (stderr, and stdout noise of a wrapper such as buildah). */
-  output(): string;
-  /** Resolves with the "listening" line; rejects if the process exits first or stays silent past the timeout. */
-  listening: Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export function startProcess(command: string, args: string[], options: SpawnOptions, listenTimeoutMs: number): StartedProcess {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs: Record<string, unknown>[] = [];
-  let text = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within ${listenTimeoutMs} ms; output: ${text}`)), listenTimeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        text += line + '\n';
-        return;
-      }
-      logs.push(entry);
-      if (entry['msg'] === 'listening') {
-        clearTimeout(timer);
-        resolve(entry);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`exited (code ${code}, signal ${signal}) before listening; output: ${text}`));
-    });
-  });
-  listening.catch(() => undefined);
-  return { child, logs, output: () => text, listening, exited };
 }
 
 const healthDefinition = grpc.loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String })) as unknown as {
@@ -209,7 +164,7 @@ export const TEST_GRACE_SECONDS = 5;
  * Sends SIGTERM to `pid` and resolves with how the watched process ended. Rejects when it is still running
  * after the drain deadline plus a margin for process exit: a service must not need SIGKILL.
  */
-export async function terminate(pid: number, exited: StartedProcess['exited'], graceSeconds = TEST_GRACE_SECONDS) {
+export async function terminate(pid: number, exited: Promise<ExitStatus>, graceSeconds = TEST_GRACE_SECONDS) {
   process.kill(pid, 'SIGTERM');
   const limitMs = graceSeconds * 1000 + 5_000;
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,5 @@
 import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../../bench/controller/suggestion-endpoint.js';
-import { spawnService, type ServiceProcess } from '../../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../../bench/targets/service-process.js';
 
 /** What happened to the call in flight when its process was killed. */
 export interface Crash {
@@ -67,7 +67,7 @@ export class CrashingEndpoint implements SuggestionEndpoint {
   private async replace(): Promise<void> {
     this.endpoint?.close();
     // One worker thread: these processes live for a few calls each, and start faster with one.
-    this.processes.push(await spawnService(this.service, { WORKER_THREADS: '1' }));
+    this.processes.push(await startServiceProcess(this.service, { env: { WORKER_THREADS: '1' } }));
     this.endpoint = grpcSuggestionEndpoint(this.current.address, { deadlineMs: 60_000 });
   }
 }

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readStatusKib } from '../../../bench/targets/listening-process.js';
 
 /** Resident and peak resident memory of a process, in MiB, from /proc/<pid>/status (VmRSS, VmHWM). */
 export function processMemory(pid: number): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => {
-    const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
-    if (match === null) throw new Error(`/proc/${pid}/status has no ${name}`);
-    return Number(match[1]) / 1024;
+    const kib = readStatusKib(pid, name);
+    if (kib === undefined) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return kib / 1024;
   };
   return { rssMiB: field('VmRSS'), peakMiB: field('VmHWM') };
 }

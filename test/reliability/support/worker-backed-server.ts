@@ -5,7 +5,7 @@ import { createLogger } from '../../../shared/server/logger.js';
 import { KATIB_SUGGESTION_HEALTH_NAME, suggestionBinding, workerCompute } from '../../../shared/server/suggestion-service.js';
 import { WorkerPool } from '../../../shared/server/worker-pool.js';
 import { SuggestionClient } from '../../support/clients.js';
-import { serviceEntryPoint } from '../../support/repo-paths.js';
+import { serviceEntryPoint } from '../../../bench/targets/service-process.js';
 
 /**
  * A service's gRPC host in this process on 127.0.0.1, computing in worker threads that run the service's own
