@@ -31,6 +31,12 @@ export interface ServiceProcessOptions {
   startupTimeoutMs?: number;
 }
 
+/**
+ * How long a service may take to start before it counts as hung: long, because a start is slow on a machine
+ * busy with other work (the tests run several at once) and only a service that never starts should reach it.
+ */
+const STARTUP_TIMEOUT_MS = 120_000;
+
 /** dist/services/<service>/main.js, the entry point `npx tsc -p .` builds for a service. */
 export function serviceEntryPoint(service: string): string {
   return repoPath('dist', 'services', service, 'main.js');
@@ -52,7 +58,7 @@ export async function startServiceProcess(service: string, options: ServiceProce
     process.execPath,
     [entry],
     { env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info', ...options.env } },
-    options.startupTimeoutMs ?? 30_000,
+    options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
   );
   let ready: Record<string, unknown>;
   try {

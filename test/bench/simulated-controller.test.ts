@@ -7,6 +7,7 @@ import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../bench/con
 import { objectiveFor } from '../../bench/problems/objective-functions.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 const mixed = problemDefinition('mixed');
 
@@ -59,7 +60,7 @@ describe('simulated controller against the random service', () => {
 
   before(async () => {
     service = await startServiceProcess('random');
-    endpoint = grpcSuggestionEndpoint(service.address, { deadlineMs: 20_000 });
+    endpoint = grpcSuggestionEndpoint(service.address, { deadlineMs: CALL_HANG_GUARD_MS });
     run = recording(endpoint);
     outcome = await runSimulatedExperiment(run.endpoint, options());
   });

@@ -82,7 +82,7 @@ describe('what each image would run', () => {
           // medianstop reads its namespace from here outside Kubernetes.
           NAMESPACE: 'katib-ts-test',
         };
-        const started = startListeningProcess(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), { cwd: start.workdir.replace(/^\/app$/, app), env }, 30_000);
+        const started = startListeningProcess(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), { cwd: start.workdir.replace(/^\/app$/, app), env }, 120_000);
         try {
           const listening = await started.listening;
           const address = `127.0.0.1:${listening['port'] as number}`;

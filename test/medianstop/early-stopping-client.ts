@@ -43,7 +43,7 @@ export class EarlyStoppingClient {
     return new Promise((resolve, reject) => {
       (this.health as unknown as { check: Function }).check(
         { service },
-        { deadline: Date.now() + 5_000 },
+        { deadline: Date.now() + CALL_HANG_GUARD_MS },
         (error: grpc.ServiceError | null, reply: { status: string }) => (error ? reject(error) : resolve(reply.status)),
       );
     });

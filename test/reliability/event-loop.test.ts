@@ -8,14 +8,15 @@ import { slowGpRequest, waitForArrivals } from './support/heavy-requests.js';
 
 /**
  * While GP fitting keeps every worker busy, health checks (Katib's readiness probe, kubelet's liveness probe)
- * still answer within a 1 s gRPC deadline: the heavy work runs in worker threads, off the event loop.
+ * are still answered: the heavy work runs in worker threads, off the event loop. Judged by order, not by the
+ * clock: most of the checks must come back while the heavy calls are still running. With the work on the event
+ * loop a check waits for a whole heavy call, so hardly any can.
  *
  * The same test with RELIABILITY_EVENT_LOOP_WORKERS=0 (the service's WORKER_THREADS=0: algorithms on the event
- * loop) fails: no health check gets through while a heavy call runs (docs/reliability.md has a direct probe of
- * that case, where health misses its 1 s deadline).
+ * loop) fails. How long the checks took is reported, not asserted (docs/reliability.md has a direct probe of
+ * the WORKER_THREADS=0 case, where health misses a 1 s probe deadline).
  */
 
-const HEALTH_DEADLINE_MS = 1_000;
 /** Completed trials and assignments per heavy call: several seconds of GP work each. */
 const HISTORY = 1000;
 const BATCH = 12;
@@ -23,7 +24,7 @@ const BATCH = 12;
 const CHECKS = 20;
 const CHECK_EVERY_MS = 100;
 
-it('answers health within a 1 s deadline while heavy GetSuggestions calls occupy every worker', async (t) => {
+it('answers health while heavy GetSuggestions calls occupy every worker', async (t) => {
   const workers = process.env['RELIABILITY_EVENT_LOOP_WORKERS'];
   const service = await startServiceProcess('bayesianoptimization', { env: workers === undefined ? {} : { WORKER_THREADS: workers } });
   const client = new SuggestionClient(service.address);
@@ -40,7 +41,7 @@ it('answers health within a 1 s deadline while heavy GetSuggestions calls occupy
     const answered: { status: string; ms: number; duringHeavyWork: boolean }[] = [];
     for (let i = 0; i < CHECKS; i++) {
       const started = performance.now();
-      const status = await client.healthCheck('manager.v1beta1.Suggestion', HEALTH_DEADLINE_MS);
+      const status = await client.healthCheck('manager.v1beta1.Suggestion');
       answered.push({ status, ms: performance.now() - started, duringHeavyWork: pending > 0 });
       await new Promise((resolve) => setTimeout(resolve, CHECK_EVERY_MS));
     }
@@ -50,7 +51,7 @@ it('answers health within a 1 s deadline while heavy GetSuggestions calls occupy
 
     for (const outcome of await Promise.all(heavy)) assert.ok(outcome.ok, outcome.ok ? '' : outcome.details);
     const slowest = Math.max(...during.map((check) => check.ms));
-    t.diagnostic(`${during.length} health checks during two ${HISTORY}-trial GP calls: all SERVING within ${HEALTH_DEADLINE_MS} ms, slowest ${Math.round(slowest)} ms`);
+    t.diagnostic(`${during.length} health checks during two ${HISTORY}-trial GP calls: all SERVING, slowest ${Math.round(slowest)} ms`);
   } finally {
     client.close();
     assert.equal(await service.stop('SIGTERM'), 0);

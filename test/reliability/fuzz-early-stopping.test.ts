@@ -9,6 +9,7 @@ import { assertActionableError, codeName, outcomeOf, type CallOutcome } from './
 import { earlyStoppingSpec, rulesCase, withUniqueNames, type RulesCase } from './support/early-stopping-arbitraries.js';
 import { caseCount, fuzzSeed } from './support/env-config.js';
 import { OutcomeTally } from './support/suggestion-checks.js';
+import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 /**
  * Property-based fuzzing of the medianstop service over the real socket, with a stand-in DB manager holding
@@ -19,8 +20,6 @@ import { OutcomeTally } from './support/suggestion-checks.js';
  *
  * RELIABILITY_FUZZ_CASES sets the rules cases (default 600, times RELIABILITY_SCALE); the other methods get half.
  */
-
-const DEADLINE_MS = 15_000;
 
 describe('fuzzing the medianstop service', () => {
   let db: TestDbManager;
@@ -45,7 +44,7 @@ describe('fuzzing the medianstop service', () => {
         const fuzzCase = withUniqueNames(generated, `call-${calls++}`);
         db.logs.clear();
         for (const [name, lines] of Object.entries(fuzzCase.logs)) db.logs.set(name, lines);
-        const outcome = await outcomeOf(server.client.getRules(fuzzCase.request, DEADLINE_MS));
+        const outcome = await outcomeOf(server.client.getRules(fuzzCase.request, CALL_HANG_GUARD_MS));
         tally.add(outcome);
         checkRules(fuzzCase, outcome);
       }),
@@ -59,7 +58,7 @@ describe('fuzzing the medianstop service', () => {
     const tally = new OutcomeTally();
     await fc.assert(
       fc.asyncProperty(earlyStoppingSpec, async (settings) => {
-        const outcome = await outcomeOf(server.client.validate(settings.spec === undefined ? {} : { early_stopping: settings.spec }, DEADLINE_MS));
+        const outcome = await outcomeOf(server.client.validate(settings.spec === undefined ? {} : { early_stopping: settings.spec }, CALL_HANG_GUARD_MS));
         tally.add(outcome);
         if (settings.defect === undefined) assert.ok(outcome.ok, outcome.ok ? '' : outcome.details);
         else {
@@ -78,7 +77,7 @@ describe('fuzzing the medianstop service', () => {
     const name = fc.oneof(fc.stringMatching(/^[a-z0-9][-a-z0-9.]{0,30}[a-z0-9]$/), fc.string({ maxLength: 300, unit: 'binary' }));
     await fc.assert(
       fc.asyncProperty(name, async (trialName) => {
-        const outcome = await outcomeOf(server.client.setTrialStatus(trialName, DEADLINE_MS));
+        const outcome = await outcomeOf(server.client.setTrialStatus(trialName, CALL_HANG_GUARD_MS));
         tally.add(outcome);
         assert.ok(!outcome.ok, 'marked a trial with no Kubernetes configuration at all');
         const valid = trialName.length <= 253 && objectName.test(trialName);

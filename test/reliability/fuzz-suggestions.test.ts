@@ -9,6 +9,7 @@ import { suggestionsCase, validateCase } from './support/request-arbitraries.js'
 import { checkSuggestions, checkValidate, OutcomeTally } from './support/suggestion-checks.js';
 import { algorithmNames, SUGGESTION_SERVICES } from './support/suggestion-services.js';
 import { WorkerBackedServer } from './support/worker-backed-server.js';
+import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 /**
  * Property-based fuzzing of every suggestion service's GetSuggestions and ValidateAlgorithmSettings over the real
@@ -20,7 +21,6 @@ import { WorkerBackedServer } from './support/worker-backed-server.js';
  */
 
 /** No fuzzed request may take longer than this; a call that does has hung (or nearly) and fails the property. */
-const CALL_DEADLINE_MS = 20_000;
 
 /** GetSuggestions cases per algorithm (about 2,000 calls per service with Validate), near a minute in all on two cores. */
 const DEFAULT_CASES: Record<string, number> = {
@@ -58,7 +58,7 @@ for (const service of SUGGESTION_SERVICES) {
         const tally = new OutcomeTally();
         await fc.assert(
           fc.asyncProperty(suggestionsCase(profile, algorithmNames(service)), async (fuzzCase) => {
-            const outcome = await call(() => server.client.getSuggestions(fuzzCase.request, CALL_DEADLINE_MS));
+            const outcome = await call(() => server.client.getSuggestions(fuzzCase.request, CALL_HANG_GUARD_MS));
             tally.add(outcome);
             checkSuggestions(fuzzCase, outcome);
           }),
@@ -72,7 +72,7 @@ for (const service of SUGGESTION_SERVICES) {
         const tally = new OutcomeTally();
         await fc.assert(
           fc.asyncProperty(validateCase(profile, algorithmNames(service)), async (fuzzCase) => {
-            const outcome = await call(() => server.client.validate(fuzzCase.experiment === undefined ? {} : { experiment: fuzzCase.experiment }, CALL_DEADLINE_MS));
+            const outcome = await call(() => server.client.validate(fuzzCase.experiment === undefined ? {} : { experiment: fuzzCase.experiment }, CALL_HANG_GUARD_MS));
             tally.add(outcome);
             checkValidate(fuzzCase, outcome);
           }),

@@ -10,6 +10,7 @@ import { caseCount, fuzzSeed } from './support/env-config.js';
 import { HTTP2_PREFACE, RawClient, sendRawTcp } from './support/raw-call.js';
 import { algorithmNames, SUGGESTION_SERVICES } from './support/suggestion-services.js';
 import { wireTargets, type WireMethod } from './support/wire-targets.js';
+import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 /**
  * Hostile bytes on the wire, against each service as its own process: random bytes, damaged and truncated
@@ -21,7 +22,6 @@ import { wireTargets, type WireMethod } from './support/wire-targets.js';
 
 /** A small limit, so that "past the limit" messages are cheap to build. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
-const CALL_DEADLINE_MS = 15_000;
 /** What grpc-js answers, before any handler runs, for bytes that are not a message of the method's type. */
 const NOT_A_MESSAGE = 'Error deserializing request';
 /** What the suggestion services answer for such bytes: they decode requests themselves, in a worker thread. */
@@ -104,7 +104,7 @@ for (const target of wireTargets()) {
         fc.asyncProperty(
           fc.nat(target.methods.length - 1).chain((index) => fc.tuple(fc.constant(target.methods[index]!), spoiled(target.methods[index]!.seeds))),
           async ([method, bytes]) => {
-            const outcome = await raw.call(method.path, bytes, CALL_DEADLINE_MS);
+            const outcome = await raw.call(method.path, bytes, CALL_HANG_GUARD_MS);
             count(outcome);
             judge(method, bytes, outcome);
           },
@@ -114,7 +114,7 @@ for (const target of wireTargets()) {
       for (const method of target.methods) {
         for (const seed of method.seeds.slice(0, 2)) {
           for (const prefix of prefixes(seed, 60)) {
-            const outcome = await raw.call(method.path, prefix, CALL_DEADLINE_MS);
+            const outcome = await raw.call(method.path, prefix, CALL_HANG_GUARD_MS);
             count(outcome);
             judge(method, prefix, outcome);
           }
@@ -140,14 +140,14 @@ for (const target of wireTargets()) {
         const within = suggestionsOfSize(algorithm, MAX_MESSAGE_BYTES * 0.75);
         const past = suggestionsOfSize(algorithm, MAX_MESSAGE_BYTES * 1.25);
         assert.ok(within.length < MAX_MESSAGE_BYTES && past.length > MAX_MESSAGE_BYTES);
-        const served = await raw.call(path, within, CALL_DEADLINE_MS);
+        const served = await raw.call(path, within, CALL_HANG_GUARD_MS);
         assert.ok(served.ok, `a ${within.length}-byte request failed: ${served.ok ? '' : served.details}`);
-        const refused = await raw.call(path, past, CALL_DEADLINE_MS);
+        const refused = await raw.call(path, past, CALL_HANG_GUARD_MS);
         assert.equal(refused.ok ? 'OK' : codeName(refused.code), 'RESOURCE_EXHAUSTED');
       });
 
       it('refuses to send a reply past the limit with RESOURCE_EXHAUSTED', async () => {
-        const outcome = await raw.call(path, hugeReplyRequest(algorithm), CALL_DEADLINE_MS);
+        const outcome = await raw.call(path, hugeReplyRequest(algorithm), CALL_HANG_GUARD_MS);
         assert.equal(outcome.ok ? `OK with ${outcome.reply.length} bytes` : codeName(outcome.code), 'RESOURCE_EXHAUSTED');
       });
     } else {
@@ -156,17 +156,17 @@ for (const target of wireTargets()) {
         const trials = Array.from({ length: 700 }, (_, i) => trial(`${'p'.repeat(100)}-${i}`, { lr: '0.01' }, 'RUNNING'));
         const past = early.requestSerialize({ experiment: { name: 'big' }, trials, db_manager_address: '127.0.0.1:1' });
         assert.ok(past.length > MAX_MESSAGE_BYTES);
-        const outcome = await raw.call(early.path, past, CALL_DEADLINE_MS);
+        const outcome = await raw.call(early.path, past, CALL_HANG_GUARD_MS);
         assert.equal(outcome.ok ? 'OK' : codeName(outcome.code), 'RESOURCE_EXHAUSTED');
       });
     }
 
     it('is still serving afterwards, and logged no error of its own', async () => {
       assert.equal(service.child.exitCode, null, 'the process exited');
-      const health = await raw.call('/grpc.health.v1.Health/Check', Buffer.alloc(0), CALL_DEADLINE_MS);
+      const health = await raw.call('/grpc.health.v1.Health/Check', Buffer.alloc(0), CALL_HANG_GUARD_MS);
       assert.ok(health.ok, `health failed: ${health.ok ? '' : health.details}`);
       const seedMethod = target.methods[0]!;
-      const again = await raw.call(seedMethod.path, seedMethod.seeds[0]!, CALL_DEADLINE_MS);
+      const again = await raw.call(seedMethod.path, seedMethod.seeds[0]!, CALL_HANG_GUARD_MS);
       judge(seedMethod, seedMethod.seeds[0]!, again);
       const errors = service.logs.filter((line) => typeof line['level'] === 'number' && (line['level'] as number) >= 50);
       assert.deepEqual(errors, [], 'error or fatal log lines');

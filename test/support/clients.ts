@@ -37,7 +37,7 @@ export class SuggestionClient {
   }
 
   /** The health status for `service` ("SERVING", "NOT_SERVING", ...). */
-  healthCheck(service: string, deadlineMs = 5_000): Promise<string> {
+  healthCheck(service: string, deadlineMs = CALL_HANG_GUARD_MS): Promise<string> {
     return new Promise((resolve, reject) => {
       (this.health as unknown as { check: Function }).check(
         { service },

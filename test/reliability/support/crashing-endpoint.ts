@@ -1,5 +1,6 @@
 import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../../bench/controller/suggestion-endpoint.js';
 import { startServiceProcess, type ServiceProcess } from '../../../bench/targets/service-process.js';
+import { CALL_HANG_GUARD_MS } from '../../support/hang-guard.js';
 
 /** What happened to the call in flight when its process was killed. */
 export interface Crash {
@@ -68,6 +69,6 @@ export class CrashingEndpoint implements SuggestionEndpoint {
     this.endpoint?.close();
     // One worker thread: these processes live for a few calls each, and start faster with one.
     this.processes.push(await startServiceProcess(this.service, { env: { WORKER_THREADS: '1' } }));
-    this.endpoint = grpcSuggestionEndpoint(this.current.address, { deadlineMs: 60_000 });
+    this.endpoint = grpcSuggestionEndpoint(this.current.address, { deadlineMs: CALL_HANG_GUARD_MS });
   }
 }

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect } from 'node:net';
 import type { CallOutcome } from './call-outcome.js';
+import { CALL_HANG_GUARD_MS } from '../../support/hang-guard.js';
 
 /**
  * A gRPC client that sends bytes as they are, without protobuf encoding: for requests no generated client would
@@ -17,7 +18,7 @@ export class RawClient {
     });
   }
 
-  call(path: string, payload: Buffer, deadlineMs = 10_000): Promise<CallOutcome<Buffer>> {
+  call(path: string, payload: Buffer, deadlineMs = CALL_HANG_GUARD_MS): Promise<CallOutcome<Buffer>> {
     return new Promise((resolve) => {
       this.client.makeUnaryRequest(
         path,
