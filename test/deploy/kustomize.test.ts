@@ -7,14 +7,20 @@ import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../shared/repo-root.js';
 import { DEPLOY_DIR, KATIB_CONFIG_DIR, KATIB_CONFIG_FILE, kustomizationDirs, parseDocuments, readDocuments, type Doc } from './support/manifests.js';
 
-// Renders every kustomization with the real kustomize, as `kubectl apply -k` would (kubectl embeds it).
-// Install: GOTOOLCHAIN=local go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.0  (about 90 s, once).
-// Found through KUSTOMIZE, PATH, or Go's bin folder; without it these tests skip and say so.
+// Renders every kustomization with the real kustomize, as `kubectl apply -k` would: a standalone kustomize
+// (KUSTOMIZE, PATH, or Go's bin folder; install: GOTOOLCHAIN=local go install
+// sigs.k8s.io/kustomize/kustomize/v5@v5.8.0, about 90 s, once), else the one kubectl embeds (`kubectl kustomize`).
+// With neither these tests skip and say so; with REQUIRE_KUSTOMIZE=1 (CI sets it) they fail instead. Only
+// `kustomize edit` needs the standalone binary: kubectl has no such command.
 
 const INSTALL = 'GOTOOLCHAIN=local go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.0';
 
+function onPath(name: string): string | undefined {
+  return (process.env['PATH'] ?? '').split(':').map((dir) => join(dir, name)).find((candidate) => existsSync(candidate));
+}
+
 function findKustomize(): string | undefined {
-  const candidates = [process.env['KUSTOMIZE'], ...(process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'kustomize'))];
+  const candidates = [process.env['KUSTOMIZE'], onPath('kustomize')];
   try {
     candidates.push(join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'kustomize'));
   } catch {
@@ -24,10 +30,22 @@ function findKustomize(): string | undefined {
 }
 
 const kustomize = findKustomize();
-const skip = kustomize === undefined ? `kustomize not found (set KUSTOMIZE or install it: ${INSTALL})` : false;
+const kubectl = kustomize === undefined ? onPath('kubectl') : undefined;
+/** The command and arguments that render a kustomization: `kustomize build DIR` or `kubectl kustomize DIR`. */
+const render: ((dir: string) => [string, string[]]) | undefined =
+  kustomize !== undefined ? (dir) => [kustomize, ['build', dir]] : kubectl !== undefined ? (dir) => [kubectl, ['kustomize', dir]] : undefined;
+const required = process.env['REQUIRE_KUSTOMIZE'] === '1';
+
+function missing(what: string): string | false {
+  return required ? false : `${what} (set KUSTOMIZE or install it: ${INSTALL})`;
+}
+const skip = render === undefined ? missing('neither kustomize nor kubectl found') : false;
+const skipEdit = kustomize === undefined ? missing('`kustomize edit` needs the standalone kustomize, not found') : false;
 
 function build(dir: string): Doc[] {
-  return parseDocuments(execFileSync(kustomize!, ['build', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  assert.ok(render !== undefined, `REQUIRE_KUSTOMIZE=1, and neither kustomize nor kubectl is installed (${INSTALL})`);
+  const [command, args] = render(dir);
+  return parseDocuments(execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 describe('kustomize build', { skip }, () => {
@@ -52,12 +70,13 @@ describe('kustomize build', { skip }, () => {
     assert.equal(objects[0]!.data['katib-config.yaml'], readFileSync(KATIB_CONFIG_FILE, 'utf8'));
   });
 
-  test('one `kustomize edit set image` changes that image wherever katib-config.yaml uses it, and nothing else', () => {
+  test('one `kustomize edit set image` changes that image wherever katib-config.yaml uses it, and nothing else', { skip: skipEdit }, () => {
+    assert.ok(kustomize !== undefined, `REQUIRE_KUSTOMIZE=1, and the standalone kustomize is not installed (${INSTALL})`);
     const work = mkdtempSync(join(tmpdir(), 'katib-ts-kustomize-'));
     try {
       cpSync(KATIB_CONFIG_DIR, work, { recursive: true });
-      execFileSync(kustomize!, ['edit', 'set', 'image', 'ghcr.io/katib-ts/suggestion-tpe=registry.example.com/ml/tpe:v9.9.9'], { cwd: work });
-      execFileSync(kustomize!, ['edit', 'set', 'image', 'ghcr.io/katib-ts/earlystopping-medianstop=registry.example.com/ml/medianstop@sha256:' + 'ab'.repeat(32)], {
+      execFileSync(kustomize, ['edit', 'set', 'image', 'ghcr.io/katib-ts/suggestion-tpe=registry.example.com/ml/tpe:v9.9.9'], { cwd: work });
+      execFileSync(kustomize, ['edit', 'set', 'image', 'ghcr.io/katib-ts/earlystopping-medianstop=registry.example.com/ml/medianstop@sha256:' + 'ab'.repeat(32)], {
         cwd: work,
       });
       const [configMap] = build(work);
