@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,7 +88,37 @@ const KatibConfigKey = "katib-config.yaml"
 func DecodeKatibConfig(text []byte) (*configv1beta1.KatibConfig, error) {
 	config := &configv1beta1.KatibConfig{}
 	if err := yaml.UnmarshalStrict(text, config); err != nil {
+		if entries := entriesKatibDrops(text); len(entries) > 0 {
+			return nil, fmt.Errorf("%w (%s)", err, strings.Join(entries, "; "))
+		}
 		return nil, err
 	}
 	return config, nil
+}
+
+// entriesKatibDrops names the entries of runtime's lists that hold a field Katib's type for them lacks: the
+// strict decoder's own message names the field, not where it is.
+func entriesKatibDrops(text []byte) []string {
+	var generic struct {
+		Runtime map[string][]json.RawMessage `json:"runtime"`
+	}
+	if yaml.Unmarshal(text, &generic) != nil {
+		return nil
+	}
+	types := map[string]func() any{
+		"suggestions":       func() any { return &configv1beta1.SuggestionConfig{} },
+		"earlyStoppings":    func() any { return &configv1beta1.EarlyStoppingConfig{} },
+		"metricsCollectors": func() any { return &configv1beta1.MetricsCollectorConfig{} },
+	}
+	var found []string
+	for _, list := range []string{"suggestions", "earlyStoppings", "metricsCollectors"} {
+		for index, raw := range generic.Runtime[list] {
+			decoder := json.NewDecoder(bytes.NewReader(raw))
+			decoder.DisallowUnknownFields()
+			if err := decoder.Decode(types[list]()); err != nil {
+				found = append(found, fmt.Sprintf("runtime.%s[%d]: %v", list, index, err))
+			}
+		}
+	}
+	return found
 }

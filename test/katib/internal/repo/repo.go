@@ -1,5 +1,5 @@
 // Package repo locates the repository this Go module lives in, so tests can reach the built services, deploy/
-// and the Katib module's files without depending on the directory `go test` runs in.
+// and the Katib module's files wherever `go test` runs them from.
 package repo
 
 import (
@@ -7,17 +7,36 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
+	"sync"
 )
 
-// Root is the repository's top directory: three levels above this file (test/katib/internal/repo).
+var (
+	rootOnce sync.Once
+	root     string
+)
+
+// Root is the repository's top directory: the nearest directory, from the one the test runs in upwards, that
+// holds test/katib/go.mod. (`go test` runs each package's tests in the package's own directory.)
 func Root() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		panic("repo: cannot tell where the source file is")
-	}
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", "..", ".."))
+	rootOnce.Do(func() {
+		dir, err := os.Getwd()
+		if err != nil {
+			panic(fmt.Sprintf("repo: %v", err))
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "test", "katib", "go.mod")); err == nil {
+				root = dir
+				return
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				panic("repo: no directory above the working directory holds test/katib/go.mod")
+			}
+			dir = parent
+		}
+	})
+	return root
 }
 
 // ServiceEntryPoint is the compiled entry point of a service, as its image runs it. It fails with the command
