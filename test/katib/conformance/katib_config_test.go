@@ -133,7 +133,7 @@ func TestKatibConfigHoldsOnlyWhatKatibReads(t *testing.T) {
 // section (read when the controller starts), its metrics collectors, and its entries for every algorithm we do
 // not provide.
 func TestKatibConfigKeepsKatibsOwnSettings(t *testing.T) {
-	_, ours := renderedKatibConfig(t)
+	configMap, ours := renderedKatibConfig(t)
 	stock := stockKatibConfig(t)
 	if !reflect.DeepEqual(ours.InitConfig, stock.InitConfig) {
 		t.Errorf("init differs from Katib v0.19.0's:\n ours  %+v\n Katib %+v", ours.InitConfig, stock.InitConfig)
@@ -164,7 +164,6 @@ func TestKatibConfigKeepsKatibsOwnSettings(t *testing.T) {
 	}
 	// What the controller itself reads at start-up, through Katib's own loader (with its defaults applied).
 	file := filepath.Join(t.TempDir(), "katib-config.yaml")
-	configMap, _ := renderedKatibConfig(t)
 	if err := os.WriteFile(file, []byte(configMap.Data[deploy.KatibConfigKey]), 0o600); err != nil {
 		t.Fatal(err)
 	}
