@@ -78,7 +78,8 @@ function suggestionTasks(registry: AlgorithmRegistry): Record<SuggestionTask, (b
     validate(bytes, annotate) {
       const request = decodeRequest<ValidateAlgorithmSettingsRequest>(methods.ValidateAlgorithmSettings, bytes);
       annotate({ experiment: request.experiment?.name, algorithm: request.experiment?.spec?.algorithm?.algorithm_name });
-      validateAlgorithmSettings(request, registry);
+      const { warnings } = validateAlgorithmSettings(request, registry);
+      if (warnings.length > 0) annotate({ warnings });
       return {};
     },
   };

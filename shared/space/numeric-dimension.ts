@@ -7,6 +7,11 @@ export interface NumericDimensionSpec {
   name: string;
   kind: 'double' | 'int';
   min: number;
+  /**
+   * The spec's min when `min` was raised above it (a log scale needs values above 0): trial values from here up
+   * to `min` are still in the space, and hold the point of `min`.
+   */
+  declaredMin?: number;
   max: number;
   /** Lattice spacing; an int without a step uses 1, a double without one is continuous. */
   step: number | undefined;
@@ -36,6 +41,7 @@ export class NumericDimension implements Dimension {
   readonly kind: 'double' | 'int';
   readonly size: number;
   readonly min: number;
+  private readonly declaredMin: number;
   readonly max: number;
   readonly step: number | undefined;
   readonly logScale: boolean;
@@ -49,6 +55,7 @@ export class NumericDimension implements Dimension {
     this.name = spec.name;
     this.kind = spec.kind;
     this.min = spec.min;
+    this.declaredMin = Math.min(spec.declaredMin ?? spec.min, spec.min);
     this.max = spec.max;
     this.logScale = spec.logScale;
     this.normalPrior = spec.normalPrior;
@@ -101,9 +108,9 @@ export class NumericDimension implements Dimension {
     const number = parseDecimal(value);
     const width = this.max - this.min;
     const slack = TOLERANCE * Math.max(Math.abs(width), Math.abs(this.max), Math.abs(this.min), 1e-300);
-    if (number === undefined || number < this.min - slack || number > this.max + slack) {
+    if (number === undefined || number < Math.min(this.min - slack, this.declaredMin) || number > this.max + slack) {
       throw invalidArgument(
-        `parameter ${quote(this.name)}: trial value ${quote(value)} is not in the search space; expected a number in [${this.min}, ${this.max}]`,
+        `parameter ${quote(this.name)}: trial value ${quote(value)} is not in the search space; expected a number in [${this.declaredMin}, ${this.max}]`,
       );
     }
     if (this.kind === 'int' && Math.abs(number - Math.round(number)) > slack) {

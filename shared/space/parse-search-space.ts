@@ -7,35 +7,47 @@ import { NumericDimension } from './numeric-dimension.js';
 import { SearchSpace } from './search-space.js';
 
 /**
+ * The smallest low end a LOG_UNIFORM or LOG_NORMAL parameter gets when its min is 0 or below, as Katib's stock
+ * optuna service clamps it: 1 for an INT, 1e-10 for a DOUBLE.
+ */
+const LOG_LOW_END = { int: 1, double: 1e-10 } as const;
+
+/**
  * Turns the experiment's parameter specs into a SearchSpace, or throws INVALID_ARGUMENT naming the parameter,
  * the field, the value and what was expected.
+ *
+ * A refusal from ValidateAlgorithmSettings fails the user's Experiment for good, so only what no service could
+ * run is refused. What a stock service runs after a repair is repaired the same way, with a warning in the
+ * space's `warnings` (logged with the call): a log-scale min of 0 or below, repeated list values, a DISCRETE
+ * list with values that are no numbers. The README lists every refusal and why.
  */
 export function parseSearchSpace(parameters: readonly ParameterSpec[]): SearchSpace {
   if (parameters.length === 0) {
     throw invalidArgument('experiment.spec.parameter_specs.parameters is empty; expected at least one parameter');
   }
   const seen = new Set<string>();
+  const warnings: string[] = [];
   const dimensions = parameters.map((parameter, index) => {
     const name = parameter.name;
     if (name === '') throw invalidArgument(`parameter #${index + 1} has an empty name; expected a non-empty name`);
     if (seen.has(name)) throw invalidArgument(`parameter ${quote(name)} is declared twice; parameter names must be unique`);
     seen.add(name);
-    return parseDimension(parameter);
+    return parseDimension(parameter, warnings);
   });
-  return new SearchSpace(dimensions);
+  return new SearchSpace(dimensions, warnings);
 }
 
-function parseDimension(parameter: ParameterSpec): Dimension {
+function parseDimension(parameter: ParameterSpec, warnings: string[]): Dimension {
   const space = parameter.feasible_space;
   const name = parameter.name;
   switch (parameter.parameter_type) {
     case 'DOUBLE':
     case 'INT':
       if (space === null) throw invalidArgument(`parameter ${quote(name)} has no feasible_space; expected min and max`);
-      return parseNumeric(name, parameter.parameter_type === 'INT' ? 'int' : 'double', space);
+      return parseNumeric(name, parameter.parameter_type === 'INT' ? 'int' : 'double', space, warnings);
     case 'DISCRETE':
     case 'CATEGORICAL':
-      return parseList(name, parameter.parameter_type === 'DISCRETE' ? 'discrete' : 'categorical', space?.list ?? []);
+      return parseList(name, parameter.parameter_type === 'DISCRETE' ? 'discrete' : 'categorical', space?.list ?? [], warnings);
     default:
       throw invalidArgument(
         `parameter ${quote(name)}: parameter_type ${quote(parameter.parameter_type)} is not supported; expected DOUBLE, INT, DISCRETE or CATEGORICAL`,
@@ -47,8 +59,10 @@ function parseNumeric(
   name: string,
   kind: 'double' | 'int',
   space: NonNullable<ParameterSpec['feasible_space']>,
+  warnings: string[],
 ): NumericDimension {
-  const min = numberField(name, 'min', space.min, kind);
+  const declaredMin = numberField(name, 'min', space.min, kind);
+  let min = declaredMin;
   const max = numberField(name, 'max', space.max, kind);
   if (min > max) throw invalidArgument(`parameter ${quote(name)}: min ${quote(space.min)} is greater than max ${quote(space.max)}`);
   if (!Number.isFinite(max - min)) {
@@ -61,21 +75,37 @@ function parseNumeric(
     if (!(step > 0)) throw invalidArgument(`parameter ${quote(name)}: step ${quote(space.step)} must be greater than 0`);
   }
   const distribution = space.distribution;
-  const logScale = distribution === 'LOG_UNIFORM' || distribution === 'LOG_NORMAL';
-  if (logScale && !(min > 0)) {
-    throw invalidArgument(
-      `parameter ${quote(name)}: distribution ${distribution} needs min > 0, got min ${quote(space.min)}`,
-    );
-  }
   if (!['DISTRIBUTION_UNSPECIFIED', 'UNIFORM', 'LOG_UNIFORM', 'NORMAL', 'LOG_NORMAL'].includes(distribution)) {
     throw invalidArgument(
       `parameter ${quote(name)}: distribution ${quote(distribution)} is not supported; expected UNIFORM, LOG_UNIFORM, NORMAL or LOG_NORMAL`,
+    );
+  }
+  const logScale = distribution === 'LOG_UNIFORM' || distribution === 'LOG_NORMAL';
+  if (logScale && !(min > 0)) {
+    const lowEnd = LOG_LOW_END[kind];
+    if (!(max >= lowEnd)) {
+      throw invalidArgument(
+        `parameter ${quote(name)}: distribution ${distribution} needs values above 0, and [${space.min}, ${space.max}] has none ` +
+          `from ${lowEnd} up; expected max >= ${lowEnd}`,
+      );
+    }
+    // A lattice keeps its values: the low end moves to the first lattice value from lowEnd up.
+    const latticeStep = step ?? (kind === 'int' ? 1 : undefined);
+    min = latticeStep === undefined ? lowEnd : declaredMin + Math.ceil((lowEnd - declaredMin) / latticeStep) * latticeStep;
+    if (!(min <= max)) {
+      throw invalidArgument(
+        `parameter ${quote(name)}: distribution ${distribution} needs values above 0, and [${space.min}, ${space.max}] by step ${space.step} has none`,
+      );
+    }
+    warnings.push(
+      `parameter ${quote(name)}: distribution ${distribution} needs values above 0; min ${quote(space.min)} is raised to ${min}, as Katib's stock optuna service does`,
     );
   }
   const dimension = new NumericDimension({
     name,
     kind,
     min,
+    declaredMin,
     max,
     step,
     logScale,
@@ -99,21 +129,32 @@ function numberField(name: string, field: string, text: string, kind: 'double' |
   return value;
 }
 
-function parseList(name: string, kind: 'discrete' | 'categorical', list: readonly string[]): ListDimension {
+function parseList(name: string, kind: 'discrete' | 'categorical', list: readonly string[], warnings: string[]): ListDimension {
   const label = kind === 'discrete' ? 'DISCRETE' : 'CATEGORICAL';
   if (list.length === 0) throw invalidArgument(`parameter ${quote(name)}: feasible_space.list is empty; a ${label} parameter needs at least one value`);
-  const seen = new Set<string | number>();
-  for (const value of list) {
-    let identity: string | number = value;
-    if (kind === 'discrete') {
-      const number = parseDecimal(value);
-      if (number === undefined) {
-        throw invalidArgument(`parameter ${quote(name)}: DISCRETE value ${quote(value)} is not a number; expected decimal numbers`);
-      }
-      identity = number;
+  let listKind = kind;
+  if (kind === 'discrete') {
+    const notNumbers = list.filter((value) => parseDecimal(value) === undefined);
+    if (notNumbers.length > 0) {
+      // The stock services hand DISCRETE lists to their libraries as categorical choices, so they run this.
+      warnings.push(
+        `parameter ${quote(name)}: DISCRETE values ${quote(notNumbers)} are not numbers; the list is treated as CATEGORICAL (values as written, in the order written)`,
+      );
+      listKind = 'categorical';
     }
-    if (seen.has(identity)) throw invalidArgument(`parameter ${quote(name)}: value ${quote(value)} appears twice in feasible_space.list`);
-    seen.add(identity);
   }
-  return new ListDimension(name, kind, list);
+  // Equal values are one choice: the first spelling is handed out, and any spelling matches a trial's value.
+  const identity = (value: string): string | number => (listKind === 'discrete' ? parseDecimal(value)! : value);
+  const firstSpelling = new Map<string | number, string>();
+  const repeated: string[] = [];
+  for (const value of list) {
+    if (firstSpelling.has(identity(value))) repeated.push(value);
+    else firstSpelling.set(identity(value), value);
+  }
+  if (repeated.length > 0) {
+    warnings.push(
+      `parameter ${quote(name)}: feasible_space.list repeats ${quote(repeated)}; equal values are one choice, handed out as first written (${quote([...firstSpelling.values()])})`,
+    );
+  }
+  return new ListDimension(name, listKind, [...firstSpelling.values()]);
 }

@@ -18,7 +18,14 @@ export class SearchSpace {
   /** Number of distinct points: a positive integer, or Infinity when a dimension is continuous or the product passes 2^53. */
   readonly size: number;
 
-  constructor(readonly dimensions: readonly Dimension[]) {
+  /**
+   * @param warnings what the parser repaired in the spec (a log-scale min of 0, repeated list values, ...), for
+   *   the service's log: the spec runs, but not quite as written.
+   */
+  constructor(
+    readonly dimensions: readonly Dimension[],
+    readonly warnings: readonly string[] = [],
+  ) {
     let size = 1;
     for (const dimension of dimensions) size *= dimension.size;
     this.size = Number.isSafeInteger(size) ? size : Infinity;

@@ -67,7 +67,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     completed: history.completed.length,
     pending: history.pending.length,
     failed: history.failed.length,
-    warnings: history.warnings,
+    warnings: [...space.warnings, ...history.warnings],
   };
 }
 
