@@ -1,5 +1,4 @@
 import type { SuggestionAlgorithm } from '../../shared/algorithm/suggestion-algorithm.js';
-import { failedPrecondition } from '../../shared/errors/service-error.js';
 import { integerSetting } from '../../shared/settings/settings-schema.js';
 import type { Point } from '../../shared/space/search-space.js';
 import { requireFiniteDimensions, requireTrialCountWithinGrid } from './grid-validation.js';
@@ -58,12 +57,6 @@ export const gridSearch: SuggestionAlgorithm<typeof gridSearchSettings> = {
     for (const index of unusedIndices(trialIndices, space.size)) {
       if (points.length === count || retaken++ === omitted) break;
       take(index);
-    }
-    if (points.length < count) {
-      throw failedPrecondition(
-        `the grid is exhausted: it has ${space.size} combinations, ${used.size - points.length} are used by existing trials, ` +
-          `and ${count} more were requested`,
-      );
     }
     return points;
   },

@@ -17,7 +17,10 @@ export interface ExperimentFacts {
 export interface SuggestContext<Settings> {
   space: SearchSpace;
   history: TrialHistory;
-  /** How many points to return: exactly this many. */
+  /**
+   * How many points to return, never more than the space has unused: at most this many (the pipeline tops a
+   * short answer up with random unused points).
+   */
   count: number;
   /**
    * How many assignments the experiment was handed before this call: total_request_number minus

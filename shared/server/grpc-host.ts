@@ -137,6 +137,9 @@ function wrapUnary(
       deps.metrics.calls.inc({ method, code: statusName(code) });
       deps.metrics.duration.observe({ method }, seconds);
       if (typeof fields['trials'] === 'number') deps.metrics.trialsPerRequest.observe({ method }, fields['trials']);
+      if (typeof fields['repeated'] === 'number' && fields['repeated'] > 0) {
+        deps.metrics.repeatedAssignments.inc({ algorithm: String(fields['algorithm'] ?? '') }, fields['repeated']);
+      }
       const line = { ...fields, code: statusName(code), durationMs: Math.round(seconds * 1e4) / 10 };
       if (code === grpc.status.OK) deps.logger[fields['warnings'] === undefined ? 'info' : 'warn'](line, 'call');
       else if (error instanceof ServiceError) deps.logger.warn({ ...line, error: error.message }, 'call');

@@ -38,6 +38,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly repeatedAssignments = new Counter({
+    name: 'katib_service_repeated_assignments_total',
+    help: 'Assignments handed out again because the search space had no unused one left (re-evaluations of the best trials), by algorithm.',
+    labelNames: ['algorithm'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -71,6 +71,7 @@ function suggestionTasks(registry: AlgorithmRegistry): Record<SuggestionTask, (b
         pending: outcome.pending,
         failed: outcome.failed,
         assignments: outcome.reply.parameter_assignments?.length,
+        ...(outcome.repeated > 0 ? { repeated: outcome.repeated } : {}),
         ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
       });
       return outcome.reply;

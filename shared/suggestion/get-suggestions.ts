@@ -1,12 +1,13 @@
 import type { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
 import { UsedPoints } from '../algorithm/used-points.js';
-import { failedPrecondition, invalidArgument } from '../errors/service-error.js';
+import { invalidArgument, ServiceError } from '../errors/service-error.js';
 import { parseHistory } from '../history/trial-history.js';
 import type { Rng } from '../random/rng.js';
 import { rngForRequest } from '../random/seed.js';
 import type { Point } from '../space/search-space.js';
 import type { GetSuggestionsReply, GetSuggestionsRequest } from '../wire/messages.js';
 import { parseExperiment } from './parse-experiment.js';
+import { repeatAssignments } from './repeat-assignments.js';
 
 /** The most assignments one call may ask for; Katib asks for at most parallel_trial_count at a time. */
 export const MAX_REQUEST_COUNT = 10_000;
@@ -17,12 +18,15 @@ export interface SuggestionOutcome {
   completed: number;
   pending: number;
   failed: number;
+  /** Assignments that repeat a trial's because the space had no unused one left. */
+  repeated: number;
   warnings: string[];
 }
 
 /**
  * GetSuggestions as a pure function of the request: parse, suggest, keep the batch distinct, format.
- * Throws ServiceError for anything the caller must fix.
+ * Throws ServiceError for anything the caller must fix. An exhausted space is not an error: Katib would retry the
+ * call for ever, so the batch is filled with repeats of the best assignments (repeatAssignments), with a warning.
  */
 export function getSuggestions(request: GetSuggestionsRequest, registry: AlgorithmRegistry): SuggestionOutcome {
   const { algorithm, settings, space, facts } = parseExperiment(request.experiment, registry);
@@ -32,12 +36,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
   }
   const history = parseHistory(request.trials, space, facts.objective);
   const used = new UsedPoints(space, history.usedKeys);
-  if (used.remaining < count) {
-    throw failedPrecondition(
-      `the search space is exhausted: it has ${space.size} distinct assignments, ${used.size} are used by existing trials, ` +
-        `and ${count} more were requested`,
-    );
-  }
+  const distinctCount = Math.min(count, used.remaining);
   const rng = rngForRequest({
     experimentName: facts.name,
     randomState: algorithm.randomState(settings),
@@ -45,21 +44,34 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     totalRequestNumber: request.total_request_number,
     currentRequestNumber: count,
   });
-  const handedOut = assignmentsHandedOut(request);
-  const proposed = algorithm.suggest({
-    space,
-    history,
-    count,
-    handedOut,
-    rng,
-    settings,
-    experiment: facts,
-    used: new UsedPoints(space, history.usedKeys),
-  });
-  if (proposed.length !== count) {
-    throw new Error(`algorithm ${algorithm.name} returned ${proposed.length} points for a request of ${count}`);
+  let points: Point[] = [];
+  if (distinctCount > 0) {
+    const proposed = exhaustionAsEmpty(() =>
+      algorithm.suggest({
+        space,
+        history,
+        count: distinctCount,
+        handedOut: assignmentsHandedOut(request),
+        rng,
+        settings,
+        experiment: facts,
+        used: new UsedPoints(space, history.usedKeys),
+      }),
+    );
+    if (proposed.length > distinctCount) {
+      throw new Error(`algorithm ${algorithm.name} returned ${proposed.length} points for a request of ${distinctCount}`);
+    }
+    points = keepDistinct(proposed, distinctCount, used, rng);
   }
-  const points = keepDistinct(proposed, used, rng);
+  const warnings = [...space.warnings, ...history.warnings];
+  const repeated = count - points.length;
+  if (repeated > 0) {
+    points.push(...repeatAssignments(space, history, points, repeated));
+    warnings.push(
+      `the search space has no unused assignment left for ${repeated} of the ${count} requested (${space.isFinite ? `${space.size} distinct assignments, ` : ''}` +
+        `${used.size} used by the trials in the request); ${repeated} repeat the best trials' assignments, as re-evaluations`,
+    );
+  }
   return {
     reply: {
       parameter_assignments: points.map((point) => ({ assignments: space.decode(point), trial_name: '', labels: {} })),
@@ -67,7 +79,8 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     completed: history.completed.length,
     pending: history.pending.length,
     failed: history.failed.length,
-    warnings: [...space.warnings, ...history.warnings],
+    repeated,
+    warnings,
   };
 }
 
@@ -80,11 +93,36 @@ export function assignmentsHandedOut(request: GetSuggestionsRequest): number {
   return Math.max(request.trials.length, request.total_request_number - request.current_request_number);
 }
 
-/** Each proposed point in turn, replaced by a random unused point when it repeats a trial or an earlier one. */
-function keepDistinct(proposed: readonly Point[], used: UsedPoints, rng: Rng): Point[] {
+/**
+ * The proposed points, each replaced by a random unused point when it repeats a trial or an earlier one, then
+ * topped up with random unused points to `count`; shorter only when no unused point can be found.
+ */
+function keepDistinct(proposed: readonly Point[], count: number, used: UsedPoints, rng: Rng): Point[] {
   const replacementRng = rng.fork();
-  return proposed.map((point) => {
+  const points: Point[] = [];
+  for (const point of proposed) {
     const canonical = used.space.canonical(point);
-    return used.add(canonical) ? canonical : used.takeRandom(replacementRng);
-  });
+    const taken = used.add(canonical) ? canonical : exhaustionAsEmpty(() => [used.takeRandom(replacementRng)])[0];
+    if (taken === undefined) return points;
+    points.push(taken);
+  }
+  while (points.length < count) {
+    const [taken] = exhaustionAsEmpty(() => [used.takeRandom(replacementRng)]);
+    if (taken === undefined) break;
+    points.push(taken);
+  }
+  return points;
+}
+
+/**
+ * `propose()`, or no points when it reports the space used up (FAILED_PRECONDITION from UsedPoints: a space
+ * whose size promised more unused points than random draws can find, such as a DOUBLE range a few decimals wide).
+ */
+function exhaustionAsEmpty(propose: () => Point[]): Point[] {
+  try {
+    return propose();
+  } catch (error) {
+    if (error instanceof ServiceError && error.kind === 'FAILED_PRECONDITION') return [];
+    throw error;
+  }
 }

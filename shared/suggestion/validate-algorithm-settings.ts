@@ -12,5 +12,13 @@ export function validateAlgorithmSettings(
 ): { algorithm: string; warnings: readonly string[] } {
   const { algorithm, settings, space, facts } = parseExperiment(request.experiment, registry);
   algorithm.validateBeforeStart?.(space, settings, facts);
-  return { algorithm: algorithm.name, warnings: space.warnings };
+  const warnings = [...space.warnings];
+  if (space.isFinite && (facts.maxTrialCount === 0 || facts.maxTrialCount > space.size)) {
+    const limit = facts.maxTrialCount === 0 ? 'no max_trial_count is set' : `max_trial_count ${facts.maxTrialCount} is more than that`;
+    warnings.push(
+      `the search space has ${space.size} distinct assignments and ${limit}: after them, trials repeat the best assignments ` +
+        `(set experiment.spec.max_trial_count to at most ${space.size} to stop there)`,
+    );
+  }
+  return { algorithm: algorithm.name, warnings };
 }

@@ -133,6 +133,22 @@ describe('the random service as a process', () => {
     assert.equal(line['failed'], 1);
     assert.match(String((line['warnings'] as string[])[0]), /trial "unreadable".*"not-a-number" is not a number/);
   });
+  it('repeats the best assignment once the space is used up: a warning on the call line and katib_service_repeated_assignments_total', async () => {
+    const scrape = async () => (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+    const repeated = (text: string) => Number(/katib_service_repeated_assignments_total\{algorithm="random"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const spec = experiment({ name: 'used-up', algorithm: 'random', parameters: [intParameter('n', '1', '2')], maxTrialCount: 4 });
+    await client.validate({ experiment: spec });
+    const validateLine = await callLine((entry) => entry['experiment'] === 'used-up' && entry['method'] === 'ValidateAlgorithmSettings');
+    assert.match(String((validateLine['warnings'] as string[])[0]), /2 distinct assignments and max_trial_count 4 is more than that/);
+    const before = await scrape();
+    const trials = [trial('a', { n: '1' }, 'SUCCEEDED', '0.7'), trial('b', { n: '2' }, 'SUCCEEDED', '0.2')];
+    assert.deepEqual(assignmentsOf(await client.getSuggestions(suggestionsRequest(spec, trials, 2))), [{ n: '2' }, { n: '1' }]);
+    const line = await callLine((entry) => entry['experiment'] === 'used-up' && entry['method'] === 'GetSuggestions');
+    assert.equal(line['code'], 'OK');
+    assert.equal(line['repeated'], 2);
+    assert.match(String((line['warnings'] as string[]).at(-1)), /no unused assignment left for 2 of the 2 requested/);
+    assert.equal(repeated(await scrape()), repeated(before) + 2);
+  });
 });
 
 describe('shutdown of the random service', () => {

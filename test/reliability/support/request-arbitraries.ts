@@ -9,7 +9,16 @@ import type { AlgorithmProfile } from './suggestion-services.js';
 
 /** What a correct service must answer, derived from the case's construction alone. */
 export type Expectation =
-  | { outcome: 'suggestions'; count: number; usedIds: Set<string>; space: SpaceModel; mayBeExhausted: string | undefined }
+  | {
+      outcome: 'suggestions';
+      count: number;
+      /** How many of them must be new (the rest repeat trials: the space has no more unused points). */
+      distinct: number;
+      usedIds: Set<string>;
+      space: SpaceModel;
+      /** Why the space may hold fewer distinct values than it seems to, so fewer may be new. */
+      mayBeExhausted: string | undefined;
+    }
   | { outcome: 'error'; code: 'INVALID_ARGUMENT' | 'FAILED_PRECONDITION'; why: string };
 
 export interface SuggestionsCase {
@@ -182,11 +191,16 @@ function expectation(base: ExperimentCase, past: HistoryCase, count: number): Ex
   if (base.defect !== undefined) return { outcome: 'error', code: 'INVALID_ARGUMENT', why: base.defect };
   if (!(count >= 1 && count <= 10_000)) return { outcome: 'error', code: 'INVALID_ARGUMENT', why: `current_request_number ${count}` };
   if (past.hostile !== undefined) return { outcome: 'error', code: 'INVALID_ARGUMENT', why: past.hostile };
+  // An exhausted space is answered with repeats (Katib would retry an error for ever): only the free points are new.
   const remaining = base.space.size - past.usedIds.size;
-  if (count > remaining) {
-    return { outcome: 'error', code: 'FAILED_PRECONDITION', why: `${count} requested, ${remaining} of ${base.space.size} points left` };
-  }
-  return { outcome: 'suggestions', count, usedIds: past.usedIds, space: base.space, mayBeExhausted: narrowContinuousParameter(base.space) };
+  return {
+    outcome: 'suggestions',
+    count,
+    distinct: Math.min(count, remaining),
+    usedIds: past.usedIds,
+    space: base.space,
+    mayBeExhausted: narrowContinuousParameter(base.space),
+  };
 }
 
 /** A range whose width max - min is not a double: a valid-looking spec that no encoding can serve. */
@@ -197,7 +211,7 @@ function tooWideParameter(space: SpaceModel): string | undefined {
 
 /**
  * Doubles travel with twelve significant digits (design.md), so a continuous range only a few such steps wide has
- * few distinct values however "continuous" it is; a service may then report it exhausted.
+ * few distinct values however "continuous" it is; a service may then repeat trials before the count says so.
  */
 function narrowContinuousParameter(space: SpaceModel): string | undefined {
   for (const parameter of space.parameters) {
