@@ -2,6 +2,10 @@ import type { SuggestionAlgorithm } from '../../shared/algorithm/suggestion-algo
 import { integerSetting } from '../../shared/settings/settings-schema.js';
 
 export const randomSearchSettings = {
+  /**
+   * Fixes the stream in any Experiment. Without it the stream follows the Experiment's name and its trials'
+   * names, so an Experiment re-created under the same name repeats only its first batch (shared/random/seed.ts).
+   */
   randomState: integerSetting(['random_state'], { min: 0 }, undefined),
 };
 

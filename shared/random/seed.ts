@@ -6,8 +6,16 @@ export interface SeedSource {
   experimentName: string;
   /** The user's `random_state` / `seed` setting; when given it replaces the experiment name as the stream's identity. */
   randomState: number | undefined;
-  /** How many trials the experiment has: it grows with every request, so later requests draw new numbers. */
-  trialCount: number;
+  /**
+   * The names of the trials in the request; their number grows with every request, so later requests draw new
+   * numbers. Without random_state the names themselves join the seed too (sorted, so their order does not
+   * matter): Katib names trials after the Experiment with a random suffix, so an Experiment deleted and
+   * re-created under the same name draws fresh numbers from its second request on, instead of replaying the
+   * first one's trials. (The first request carries no trials, so the first batch of two such Experiments is the
+   * same; so are sequences seeded once per experiment, such as the GP's initial design.) With random_state the
+   * user asked for a reproducible stream, and only the number counts.
+   */
+  trialNames: readonly string[];
   totalRequestNumber: number;
   currentRequestNumber: number;
 }
@@ -17,7 +25,14 @@ export interface SeedSource {
  * any restart; a later request of the same experiment gets a different one.
  */
 export function rngForRequest(source: SeedSource): Rng {
-  const text = [seedIdentity(source.experimentName, source.randomState), source.trialCount, source.totalRequestNumber, source.currentRequestNumber].join('\u0000');
+  const names = source.randomState === undefined ? [...source.trialNames].sort().join('\u0001') : '';
+  const text = [
+    seedIdentity(source.experimentName, source.randomState),
+    source.trialNames.length,
+    source.totalRequestNumber,
+    source.currentRequestNumber,
+    names,
+  ].join('\u0000');
   return rngFromText(text);
 }
 

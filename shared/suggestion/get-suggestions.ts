@@ -40,7 +40,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
   const rng = rngForRequest({
     experimentName: facts.name,
     randomState: algorithm.randomState(settings),
-    trialCount: request.trials.length,
+    trialNames: request.trials.map((trial) => trial.name),
     totalRequestNumber: request.total_request_number,
     currentRequestNumber: count,
   });

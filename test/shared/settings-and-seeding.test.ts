@@ -48,7 +48,7 @@ describe('settings', () => {
 });
 
 describe('seeding', () => {
-  const source: SeedSource = { experimentName: 'exp', randomState: undefined, trialCount: 4, totalRequestNumber: 6, currentRequestNumber: 2 };
+  const source: SeedSource = { experimentName: 'exp', randomState: undefined, trialNames: ['exp-a', 'exp-b', 'exp-c', 'exp-d'], totalRequestNumber: 6, currentRequestNumber: 2 };
   const draw = (overrides: Partial<SeedSource>) => rngForRequest({ ...source, ...overrides }).uniform();
 
   it('is a function of the request', () => {
@@ -57,13 +57,25 @@ describe('seeding', () => {
 
   it('changes with the experiment, its progress and random_state', () => {
     const base = draw({});
-    const changes: Partial<SeedSource>[] = [{ experimentName: 'other' }, { trialCount: 5 }, { totalRequestNumber: 7 }, { currentRequestNumber: 3 }, { randomState: 1 }];
+    const changes: Partial<SeedSource>[] = [
+      { experimentName: 'other' },
+      { trialNames: ['exp-a', 'exp-b', 'exp-c', 'exp-d', 'exp-e'] },
+      { trialNames: ['exp-a', 'exp-b', 'exp-c', 'exp-x'] },
+      { totalRequestNumber: 7 },
+      { currentRequestNumber: 3 },
+      { randomState: 1 },
+    ];
     for (const changed of changes) {
       assert.notEqual(draw(changed), base, JSON.stringify(changed));
     }
   });
 
-  it('with random_state, ignores the experiment name', () => {
+  it('with random_state, ignores the experiment name and the trial names', () => {
     assert.equal(draw({ randomState: 3, experimentName: 'a' }), draw({ randomState: 3, experimentName: 'b' }));
+    assert.equal(draw({ randomState: 3, trialNames: ['a-1', 'a-2', 'a-3', 'a-4'] }), draw({ randomState: 3, trialNames: ['b-1', 'b-2', 'b-3', 'b-4'] }));
+  });
+
+  it('does not depend on the order of the trials', () => {
+    assert.equal(draw({ trialNames: ['exp-d', 'exp-c', 'exp-b', 'exp-a'] }), draw({}));
   });
 });
