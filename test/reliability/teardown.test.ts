@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { spawn } from 'node:child_process';
 import { REPO_ROOT } from '../../shared/repo-root.js';
 
 /**

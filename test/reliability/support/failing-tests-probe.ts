@@ -5,8 +5,8 @@ import { startServiceProcess } from '../../../bench/targets/service-process.js';
 
 /**
  * Tests that fail in the ways that used to hang the run, for teardown.test.ts to run in a test runner of its own
- * (with npm test's flags) and judge from outside. They only exist when PROBE_PIDS_FILE names the file to write
- * the pids they leave behind to; the ordinary run, which loads every file under dist/test, finds none here.
+ * (with npm test's flags) and judge from outside. npm test itself never loads this file (it is no *.test.js);
+ * the tests exist only when PROBE_PIDS_FILE names the file to write the pids they leave behind to.
  */
 
 const pidsFile = process.env['PROBE_PIDS_FILE'];
