@@ -33,6 +33,10 @@ ARG SERVICE
 RUN node deploy/image/service-closure.mjs tsconfig "${SERVICE}" > tsconfig.image.json \
  && node node_modules/typescript/bin/tsc -p tsconfig.image.json \
  && node deploy/image/service-closure.mjs collect --root /src --service "${SERVICE}" --out /out
+# The source revision, passed by the Makefile (the build context has no .git); the service reports it in its
+# "listening" log line, --version and katib_service_info. Declared last so that a new revision rebuilds nothing.
+ARG REVISION=unknown
+RUN node deploy/image/write-revision.mjs /out/dist/REVISION "${REVISION}"
 
 FROM ${BASE_IMAGE} AS deps
 WORKDIR /app
@@ -79,7 +83,9 @@ ARG METRICS_PORT=8080
 ENV PATH=/usr/local/bin:/usr/bin:/bin \
     PORT=${PORT} \
     METRICS_PORT=${METRICS_PORT}
+ARG REVISION=unknown
 LABEL org.opencontainers.image.title="katib-ts ${SERVICE}" \
+      org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.description="Katib ${SERVICE} service in TypeScript (drop-in replacement for the stock service)"
 WORKDIR /app
 USER 65532:65532

@@ -12,6 +12,8 @@
 
 REGISTRY   ?= ghcr.io/katib-ts
 VERSION    ?= v$(shell node -p "require('./package.json').version")
+# Baked into each image (no .git there): the service reports it in its log, --version and katib_service_info.
+REVISION   ?= $(shell node deploy/image/write-revision.mjs /dev/stdout 2>/dev/null || echo unknown)
 BASE_IMAGE ?= node:20-bookworm-slim
 BUILDER    ?= docker build
 PUSHER     ?= docker push
@@ -28,7 +30,7 @@ image_of             = $(REGISTRY)/$(if $(call is_early_stopping,$1),earlystoppi
 # container that serves metrics on 8080, so its own metrics go to 8081.
 port_of              = $(if $(call is_early_stopping,$1),6788,6789)
 metrics_port_of      = $(if $(call is_early_stopping,$1),8081,8080)
-build_args           = --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg SERVICE=$1 \
+build_args           = --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg SERVICE=$1 --build-arg REVISION=$(REVISION) \
                        --build-arg PORT=$(call port_of,$1) --build-arg METRICS_PORT=$(call metrics_port_of,$1)
 
 .PHONY: help images push buildx list-images test-images

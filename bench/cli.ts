@@ -8,6 +8,7 @@ import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js'
 import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
 import { RUN_USAGE, runCommand } from './commands/run-command.js';
 import { messageOf } from '../shared/errors/service-error.js';
+import { describeBuild, readBuildInfo } from '../shared/server/build-info.js';
 
 const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> | void }> = {
   run: { usage: RUN_USAGE, run: runCommand },
@@ -17,14 +18,16 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise
 };
 
 function usage(): string {
-  return `usage:\n${Object.values(COMMANDS)
+  return `usage:\nnpm run bench -- --version\n  Prints the version and the source revision of this build.\n\n${Object.values(COMMANDS)
     .map((command) => command.usage)
     .join('\n\n')}`;
 }
 
 const [name, ...args] = process.argv.slice(2);
-if (name === undefined || name === 'help' || name === '--help') {
+if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
   console.log(usage());
+} else if (name === '--version' || name === '-v') {
+  console.log(`bench ${describeBuild(readBuildInfo())}`);
 } else {
   const command = COMMANDS[name];
   if (command === undefined) {

@@ -7,7 +7,12 @@ import { medianStopService } from './service.js';
 
 void runService({
   name: medianStopService.service,
+  summary: 'the Katib early-stopping service for medianstop (the median stopping rule)',
   defaultPort: medianStopService.port,
+  extraVariables: [
+    ['NAMESPACE', "where Trials are marked early stopped (default: the pod's service-account namespace)"],
+    ['KUBECONFIG', 'Kubernetes client configuration outside a pod (default ~/.kube/config)'],
+  ],
   bindings(_config, logger) {
     const dbManager = new DbManagerClient();
     let trials: Promise<KubernetesTrialStore> | undefined;

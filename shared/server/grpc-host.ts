@@ -2,9 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Server as HttpServer } from 'node:http';
 import { ServiceError } from '../errors/service-error.js';
-import type { ServiceConfig } from './config.js';
+import { readBuildInfo, type BuildInfo } from './build-info.js';
+import { ConfigError, type ServiceConfig } from './config.js';
 import type { Logger } from './logger.js';
-import { ServiceMetrics, startMetricsServer } from './metrics.js';
+import { ServiceMetrics, startMetricsServer, type WorkerCounts } from './metrics.js';
 import { statusName, toGrpcStatus } from './status-mapping.js';
 
 /**
@@ -33,6 +34,11 @@ export interface HostOptions {
   extraHealthNames?: readonly string[];
   config: ServiceConfig;
   logger: Logger;
+  /** Service name and build, exported as katib_service_info: by default the first binding's name and this build. */
+  service?: string;
+  build?: BuildInfo;
+  /** The worker threads' occupancy, when the service runs its work in a pool. */
+  workers?: () => WorkerCounts;
   /** Releases what the handlers hold (worker threads) once every call has finished. */
   onStopped?: () => Promise<void>;
 }
@@ -48,7 +54,8 @@ export interface Host {
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const { config, logger } = options;
-  const metrics = new ServiceMetrics();
+  const identity = { service: options.service ?? options.bindings[0]?.serviceName ?? 'unknown', ...(options.build ?? readBuildInfo()) };
+  const metrics = new ServiceMetrics(identity, options.workers);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
@@ -68,7 +75,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${config.bindAddress}:${config.port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
-      error ? reject(error) : resolve(boundPort),
+      error ? reject(listenError('gRPC', 'PORT', config.port, config.bindAddress, error)) : resolve(boundPort),
     );
   });
   let metricsServer: HttpServer;
@@ -77,7 +84,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ({ server: metricsServer, port: metricsPort } = await startMetricsServer(metrics, config.metricsPort, config.bindAddress));
   } catch (error) {
     server.forceShutdown();
-    throw error;
+    throw listenError('metrics', 'METRICS_PORT', config.metricsPort, config.bindAddress, error);
   }
 
   let stopping: Promise<void> | undefined;
@@ -102,6 +109,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
     return stopping;
   };
   return { port, metricsPort, metrics, shutdown };
+}
+
+/**
+ * A listener that cannot start, said in one line that names the variable to change. grpc-js reports a taken
+ * port as "No address added out of total 1 resolved errors: [listen EADDRINUSE ...]" and node:net as an
+ * error with a code; both carry the system error's name, which is all that is needed here.
+ */
+function listenError(listener: string, variable: string, port: number, address: string, error: unknown): Error {
+  const text = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : String(error);
+  const where = `${address}:${port}`;
+  if (text.includes('EADDRINUSE')) return new ConfigError(`the ${listener} port ${where} is already in use; set ${variable} to a free port (0 picks one)`);
+  if (text.includes('EACCES')) return new ConfigError(`the ${listener} port ${where} needs privileges this process lacks; set ${variable} to a port above 1023`);
+  if (text.includes('EADDRNOTAVAIL') || text.includes('ENOTFOUND') || text.includes('EAI_')) {
+    return new ConfigError(`cannot listen on ${where} for ${listener}: ${JSON.stringify(address)} is not an address of this machine; set BIND_ADDRESS`);
+  }
+  return error instanceof Error ? error : new Error(text);
 }
 
 /** How long answered calls get to flush their replies before the connections are cut. */

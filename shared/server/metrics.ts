@@ -2,6 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** How many worker threads a service has and how many of them are running a call; queued calls wait for one. */
+export interface WorkerCounts {
+  size: number;
+  busy: number;
+  queued: number;
+}
+
 /** The Prometheus metrics of one service process. */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -45,8 +52,31 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /**
+   * @param build the labels of katib_service_info, whose value is always 1 (join on it to label other series).
+   * @param workers read at each scrape; a service without a pool reports zero workers.
+   */
+  constructor(build: { service: string; version: string; revision: string }, workers: () => WorkerCounts = () => ({ size: 0, busy: 0, queued: 0 })) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'katib_service_info',
+      help: 'The running service, its version and the source revision it was built from; always 1.',
+      labelNames: ['service', 'version', 'revision'] as const,
+      registers: [this.registry],
+    }).set(build, 1);
+    const workerGauge = (name: string, help: string, read: (counts: WorkerCounts) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read(workers()));
+        },
+      });
+    };
+    workerGauge('katib_service_workers', 'Worker threads that run the algorithms (WORKER_THREADS).', (counts) => counts.size);
+    workerGauge('katib_service_workers_busy', 'Worker threads running a call now.', (counts) => counts.busy);
+    workerGauge('katib_service_worker_queue_length', 'Calls waiting for a free worker thread.', (counts) => counts.queued);
   }
 }
 

@@ -98,6 +98,7 @@ export function runSuggestionService(definition: SuggestionServiceDefinition): v
   }
   void runService({
     name: definition.service,
+    summary: `the Katib suggestion service for ${definition.algorithms.map((algorithm) => algorithm.name).join(', ')}`,
     defaultPort: definition.port,
     bindings(config) {
       const pool = config.workerThreads > 0 ? new WorkerPool(pathToFileURL(process.argv[1]!), config.workerThreads) : undefined;
@@ -106,6 +107,7 @@ export function runSuggestionService(definition: SuggestionServiceDefinition): v
         bindings: [suggestionBinding(compute)],
         extraHealthNames: [KATIB_SUGGESTION_HEALTH_NAME],
         onStopped: async () => pool?.close(),
+        ...(pool ? { workers: () => pool.counts() } : {}),
       };
     },
   });

@@ -60,6 +60,11 @@ export class WorkerPool {
     });
   }
 
+  /** Threads, threads running a job, and jobs waiting for a thread: read by the metrics at each scrape. */
+  counts(): { size: number; busy: number; queued: number } {
+    return { size: this.idle.length + this.busy.size, busy: this.busy.size, queued: this.queue.length };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const workers = [...this.idle, ...this.busy.keys()];

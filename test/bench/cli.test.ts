@@ -37,6 +37,14 @@ describe('bench CLI', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
+  it('answers --version with the build and --help with the usage of every command', async () => {
+    const version = (readJson<{ version: string }>(repoPath('package.json'))).version;
+    const revision = readFileSync(repoPath('dist', 'REVISION'), 'utf8').trim();
+    assert.equal(await bench('--version'), `bench ${version} (revision ${revision})\n`);
+    const help = await bench('--help');
+    for (const command of ['run', 'latency', 'report', 'problems']) assert.match(help, new RegExp(`^npm run bench -- ${command}`, 'm'));
+  });
+
   it('runs experiments against an external endpoint given with --target', async () => {
     const out = path.join(work, 'external');
     await bench('run', '--target', `colleague=${external.address},algorithm=random,random_state={seed}`, '--problems', 'branin', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * npm run start:all: every service of the catalogue as its own process on this machine, on consecutive ports,
+ * with one line each once it listens, then their logs as short lines. SIGINT or SIGTERM stops them all (each
+ * drains as in a pod). For trying the services side by side, not for production: Katib starts its own pods.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { CATALOGUE } from '../services/catalogue.js';
+import type { ServiceDefinition } from '../shared/algorithm/service-definition.js';
+
+const USAGE = `usage: npm run start:all [-- --help]
+
+Starts every service (${CATALOGUE.map((entry) => entry.service).join(', ')}) on consecutive ports:
+  START_ALL_PORT          the first gRPC port (default 6789): the n-th service listens on START_ALL_PORT + n - 1
+  START_ALL_METRICS_PORT  the first metrics port (default 8080), likewise
+  BIND_ADDRESS            address every service binds to (default 127.0.0.1)
+Every other variable (LOG_LEVEL, WORKER_THREADS, ...) is passed to each service. Ctrl-C stops them all.`;
+
+interface Started {
+  entry: ServiceDefinition;
+  port: number;
+  metricsPort: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+function portVariable(name: string, fallback: number, count: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value + count - 1 > 65535) {
+    throw new Error(`environment variable ${name}=${JSON.stringify(text)} is invalid; expected a port from 1 to ${65536 - count} (${count} consecutive ports follow it)`);
+  }
+  return value;
+}
+
+/** A log line as people read it: "<service> <level> <message> key=value ...". */
+export function readableLogLine(service: string, line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return `${service.padEnd(WIDTH)} ${line}`;
+  }
+  const { level, time: _time, service: _service, msg, pid: _pid, hostname: _hostname, ...fields } = entry;
+  const levelName = LEVELS[Number(level)] ?? String(level);
+  const rest = Object.entries(fields).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [service.padEnd(WIDTH), levelName.padEnd(5), String(msg ?? ''), ...rest].join(' ');
+}
+
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const WIDTH = Math.max(...CATALOGUE.map((entry) => entry.service.length));
+
+function start(entry: ServiceDefinition, port: number, metricsPort: number, bindAddress: string): Started {
+  const main = fileURLToPath(new URL(`../services/${entry.service}/main.js`, import.meta.url));
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), BIND_ADDRESS: bindAddress },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { entry, port, metricsPort, child, exited };
+}
+
+/** Resolves with the "listening" line's fields, or rejects with the service's own one-line reason for exiting. */
+function listening(started: Started): Promise<Record<string, unknown>> {
+  let stderr = '';
+  started.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    createInterface({ input: started.child.stdout! }).on('line', (line) => {
+      if (ready) {
+        process.stdout.write(`${readableLogLine(started.entry.service, line)}\n`);
+        return;
+      }
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry['msg'] === 'listening') {
+          ready = true;
+          resolve(entry);
+        } else if (Number(entry['level']) >= 40) process.stdout.write(`${readableLogLine(started.entry.service, line)}\n`);
+      } catch {
+        // not a log line: kept out of the start-up summary
+      }
+    });
+    void started.exited.then((code) => {
+      if (!ready) reject(new Error(startFailure(started, stderr.trim(), code)));
+    });
+  });
+}
+
+/** The service's reason, with a taken port's variable translated into the one start:all reads. */
+function startFailure(started: Started, stderr: string, code: number | null): string {
+  const taken = /the (gRPC|metrics) port (\S+) is already in use/.exec(stderr);
+  if (taken) {
+    const variable = taken[1] === 'gRPC' ? 'START_ALL_PORT' : 'START_ALL_METRICS_PORT';
+    return `${started.entry.service}: the ${taken[1]} port ${taken[2]} is already in use; set ${variable} to the first of ${CATALOGUE.length} free consecutive ports`;
+  }
+  const reason = stderr.split('\n').filter((line) => line !== '').pop() ?? `exited with code ${code}`;
+  return reason.startsWith(`${started.entry.service}:`) ? reason : `${started.entry.service}: ${reason}`;
+}
+
+async function stopAll(all: readonly Started[]): Promise<void> {
+  for (const started of all) if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGTERM');
+  await Promise.all(all.map((started) => started.exited));
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.length > 0) {
+    const help = args.length === 1 && (args[0] === '--help' || args[0] === '-h');
+    (help ? process.stdout : process.stderr).write(`${help ? '' : `unexpected argument ${JSON.stringify(args[0])}\n`}${USAGE}\n`);
+    return help ? 0 : 2;
+  }
+  let firstPort: number;
+  let firstMetricsPort: number;
+  try {
+    firstPort = portVariable('START_ALL_PORT', 6789, CATALOGUE.length);
+    firstMetricsPort = portVariable('START_ALL_METRICS_PORT', 8080, CATALOGUE.length);
+  } catch (error) {
+    process.stderr.write(`start:all: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const bindAddress = process.env['BIND_ADDRESS'] || '127.0.0.1';
+  const all = CATALOGUE.map((entry, index) => start(entry, firstPort + index, firstMetricsPort + index, bindAddress));
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('stopping every service\n');
+    void stopAll(all).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  // Lines in catalogue order once all are up, rather than in the order they happened to start.
+  const outcomes = await Promise.allSettled(all.map((started) => listening(started)));
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === 'rejected') return;
+    const started = all[index]!;
+    const algorithms = started.entry.algorithms.map((algorithm) => algorithm.name).join(', ');
+    process.stdout.write(
+      `${started.entry.service.padEnd(WIDTH)} gRPC ${bindAddress}:${started.port}  metrics http://${bindAddress}:${started.metricsPort}/metrics  ` +
+        `${started.entry.kind} ${algorithms}  ${String(outcome.value['version'])} (${String(outcome.value['revision'])})\n`,
+    );
+  });
+  const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [(outcome.reason as Error).message] : []));
+  if (failures.length > 0) {
+    for (const failure of failures) process.stderr.write(`start:all: ${failure}\n`);
+    stopping = true;
+    await stopAll(all);
+    return 1;
+  }
+  process.stdout.write(`all ${all.length} services are listening; Ctrl-C stops them\n`);
+  return new Promise<number>(() => undefined);
+}
+
+process.exitCode = await main(process.argv.slice(2));
