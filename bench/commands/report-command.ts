@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeResults, readResults, writeResults } from '../report/results-file.js';
-import { writeReport } from '../report/write-report.js';
+import { printReport, writeReport } from '../report/write-report.js';
 
 export const REPORT_USAGE = `npm run bench -- report RESULTS.json... --out DIR
   Merges results files of runs with the same budget and parallelism (e.g. our services and the Python peers,
@@ -12,7 +12,7 @@ export async function reportCommand(args: string[]): Promise<void> {
   if (positionals.length === 0 || values.out === undefined) throw new Error(`usage: ${REPORT_USAGE}`);
   const merged = mergeResults(positionals.map(readResults));
   const resultsFile = path.join(values.out, 'results.json');
-  const written = await writeReport(merged, values.out);
+  const report = await writeReport(merged, values.out);
   writeResults(resultsFile, merged);
-  console.log([resultsFile, ...written].join('\n'));
+  printReport(report, resultsFile);
 }

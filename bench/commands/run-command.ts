@@ -11,7 +11,7 @@ import { trialDurationSeconds } from '../problems/trial-duration.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../../shared/repo-root.js';
 import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
-import { writeReport } from '../report/write-report.js';
+import { printReport, writeReport } from '../report/write-report.js';
 import { LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { openTarget, settingsForSeed, type Target } from '../targets/target.js';
 import { integerOption, namesOption, targetsOption, timestampedName } from './option-values.js';
@@ -111,8 +111,7 @@ export async function runCommand(args: string[]): Promise<void> {
   progress.finish();
 
   save();
-  const written = await writeReport(results, options.out);
-  console.log([resultsFile, ...written].join('\n'));
+  printReport(await writeReport(results, options.out), resultsFile);
   for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
 }
 

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { LINE_COLOUR_SCALE } from './palette.js';
 
 export interface LatencyPoint {
   target: string;
@@ -36,7 +37,7 @@ export function latencyPlotSpec(points: readonly LatencyPoint[], problem: string
         field: 'target',
         type: 'nominal',
         title: 'algorithm',
-        scale: { scheme: 'tableau10' },
+        scale: LINE_COLOUR_SCALE,
         legend: { symbolType: 'stroke', symbolStrokeWidth: 3, labelLimit: 320 },
       },
       strokeDash: {

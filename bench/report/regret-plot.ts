@@ -1,28 +1,36 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Summary } from './aggregate.js';
+import { LINE_COLOUR_SCALE } from './palette.js';
 
 /** Regrets this small (or zero) are drawn at this floor, so that a log scale can show them. */
 export const REGRET_FLOOR = 1e-8;
 
-/** Regret against trial number for one problem: one median line per algorithm, its quartiles as a band. */
+/**
+ * Regret against trial number for one problem: one median line per algorithm, its quartiles as a band. Our
+ * services (and other Katib endpoints) are solid lines, the Python peers dashed, so the two groups stand apart.
+ */
 export function regretPlotSpec(summary: Summary, problem: string, seeds: number): TopLevelSpec {
+  const peers = new Set(summary.byTarget.filter((row) => row.kind === 'peer').map((row) => row.target));
   const rows = summary.cells
     .filter((cell) => cell.problem === problem)
     .flatMap((cell) =>
       cell.band.flatMap((band, index) =>
         // Before a target's first success in some seeds, the quartiles are infinite: nothing to draw yet.
         [band.q1, band.median, band.q3].every(Number.isFinite)
-          ? [{ algorithm: cell.target, trial: index + 1, median: floor(band.median), q1: floor(band.q1), q3: floor(band.q3) }]
+          ? [{ algorithm: cell.target, origin: peers.has(cell.target) ? 'peer' : 'katib', trial: index + 1, median: floor(band.median), q1: floor(band.q1), q3: floor(band.q3) }]
           : [],
       ),
     );
   const x = { field: 'trial', type: 'quantitative', title: 'trials finished' } as const;
-  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: { scheme: 'tableau10' } } as const;
+  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: LINE_COLOUR_SCALE } as const;
+  // Told in the subtitle: a legend of dash patterns renders without strokes in this renderer.
+  const strokeDash = { field: 'origin', type: 'nominal', scale: { domain: ['katib', 'peer'], range: [[1, 0], [7, 4]] }, legend: null } as const;
+  const styles = peers.size > 0 ? '; solid: Katib services, dashed: Python peers' : '';
   // Both layers share one legend; drawn as strokes, since the bands' pale fill would make faint swatches.
   const lineLegend = { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 3, labelLimit: 320 } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${problem}: regret of the best value found`, subtitle: `median and quartiles over ${seeds} seed${seeds === 1 ? '' : 's'}, ${summary.parallel} trials in parallel` },
+    title: { text: `${problem}: regret of the best value found`, subtitle: `median and quartiles over ${seeds} seed${seeds === 1 ? '' : 's'}, ${summary.parallel} trials in parallel${styles}` },
     width: 520,
     height: 320,
     data: { values: rows },
@@ -38,7 +46,7 @@ export function regretPlotSpec(summary: Summary, problem: string, seeds: number)
       },
       {
         mark: { type: 'line', strokeWidth: 2 },
-        encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' } }, color: { ...color, legend: lineLegend } },
+        encoding: { x, y: { field: 'median', type: 'quantitative', scale: { type: 'log' } }, color: { ...color, legend: lineLegend }, strokeDash },
       },
     ],
   };

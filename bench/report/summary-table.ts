@@ -1,6 +1,7 @@
 import type { BenchmarkResults } from './results-file.js';
 import type { CellSummary, Summary } from './aggregate.js';
 import { formatMiB, formatNumber } from './number-format.js';
+import { randomStartupNotes } from './random-startup.js';
 
 /**
  * The markdown summary: final regret per algorithm and problem (median over seeds, quartiles in brackets, the
@@ -62,7 +63,9 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
     }
   }
   const failures = summary.cells.filter((cell) => cell.firstError !== undefined);
-  if (failures.length > 0 || results.unavailable.length > 0) lines.push('', 'Notes:', '');
+  const startupNotes = randomStartupNotes(results);
+  if (failures.length > 0 || results.unavailable.length > 0 || startupNotes.length > 0) lines.push('', 'Notes:', '');
+  for (const note of startupNotes) lines.push(`- ${note}`);
   for (const cell of failures) {
     lines.push(`- ${cell.target} on ${cell.problem}: ${cell.failedRuns} of ${cell.seeds} runs stopped early; first error: ${oneLine(cell.firstError!)}`);
   }

@@ -9,14 +9,15 @@ import { summaryMarkdown } from './summary-table.js';
 /**
  * Writes summary.md, summary.json (the regret curves' medians and quartiles per trial, latency and memory per
  * target; infinite regrets, before a first success, as null) and one regret-<problem>.svg per problem into
- * `directory`; returns the files written.
+ * `directory`; returns the files written and the summary's text.
  */
-export async function writeReport(results: BenchmarkResults, directory: string): Promise<string[]> {
+export async function writeReport(results: BenchmarkResults, directory: string): Promise<{ files: string[]; summary: string }> {
   mkdirSync(directory, { recursive: true });
   const summary = summarise(results);
   const written: string[] = [];
   const summaryFile = path.join(directory, 'summary.md');
-  writeFileSync(summaryFile, summaryMarkdown(summary, results));
+  const summaryText = summaryMarkdown(summary, results);
+  writeFileSync(summaryFile, summaryText);
   const summaryJson = path.join(directory, 'summary.json');
   writeFileSync(summaryJson, `${JSON.stringify(summary)}\n`);
   written.push(summaryFile, summaryJson);
@@ -25,5 +26,10 @@ export async function writeReport(results: BenchmarkResults, directory: string):
     writeFileSync(file, await renderSvg(regretPlotSpec(summary, problem, results.settings.seeds.length)));
     written.push(file);
   }
-  return written;
+  return { files: written, summary: summaryText };
+}
+
+/** What a finished run or report prints, on a terminal or not: the summary's tables, then where the files are. */
+export function printReport(report: { files: string[]; summary: string }, resultsFile: string): void {
+  process.stdout.write(`${report.summary}\nFiles:\n${[resultsFile, ...report.files].map((file) => `  ${file}`).join('\n')}\n`);
 }

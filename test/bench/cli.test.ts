@@ -64,7 +64,9 @@ describe('bench CLI', () => {
   it('starts our service itself, then writes a summary table and SVG plots; report merges results', async () => {
     const out = path.join(work, 'local');
     const printed = await bench('run', '--algorithms', 'random', '--problems', 'branin,iris-knn', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);
-    assert.match(printed, /summary\.md/);
+    // The tables on stdout whatever the terminal (here a pipe), then the files.
+    assert.match(printed, /^\| algorithm \| branin \| iris-knn \| mean rank \|$/m);
+    assert.match(printed, /^Files:\n {2}\S+results\.json\n {2}\S+summary\.md$/m);
     const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
     assert.equal(results.runs.length, 4);
     assert.ok(results.runs.every((run) => run.kind === 'service' && run.peakRssKib! > 0 && run.trials.length === 5));

@@ -6,6 +6,9 @@ import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { summarise } from '../../bench/report/aggregate.js';
 import { mergeResults, RESULTS_FORMAT, type BenchmarkResults, type RunRecord } from '../../bench/report/results-file.js';
 import { meanRanks, summaryMarkdown } from '../../bench/report/summary-table.js';
+import { LINE_COLOURS } from '../../bench/report/palette.js';
+import { randomStartupNotes } from '../../bench/report/random-startup.js';
+import { regretPlotSpec } from '../../bench/report/regret-plot.js';
 
 function run(target: string, problem: string, seed: number, values: (number | null)[], error?: string): RunRecord {
   return {
@@ -91,3 +94,49 @@ describe('summary', () => {
     assert.throws(() => mergeResults([a, { ...b, settings: { ...b.settings, budget: 60 } }]), /cannot merge results of budget 60/);
   });
 });
+
+describe('report for people', () => {
+  const runs = [0, 1, 2].flatMap((seed) => [
+    run('tpe', 'branin', seed, [5, 4, 3]),
+    { ...run('hyperopt-tpe', 'branin', seed, [6, 5, 4]), kind: 'peer' as const },
+    run('random', 'branin', seed, [7, 6, 5]),
+  ]);
+
+  it('draws the Python peers dashed and our services solid, in colours dark enough to read on white', () => {
+    const summary = summarise(results(runs, ['branin']));
+    const spec = regretPlotSpec(summary, 'branin', 3) as unknown as {
+      title: { subtitle: string };
+      data: { values: { algorithm: string; origin: string }[] };
+      layer: { mark: { type: string }; encoding: { strokeDash?: { field: string; scale: { domain: string[]; range: number[][] } } } }[];
+    };
+    const origins = new Map(spec.data.values.map((row) => [row.algorithm, row.origin]));
+    assert.deepEqual(Object.fromEntries(origins), { tpe: 'katib', 'hyperopt-tpe': 'peer', random: 'katib' });
+    const line = spec.layer.find((layer) => layer.mark.type === 'line')!;
+    assert.equal(line.encoding.strokeDash!.field, 'origin');
+    assert.deepEqual(line.encoding.strokeDash!.scale.range[0], [1, 0], 'ours solid');
+    assert.notDeepEqual(line.encoding.strokeDash!.scale.range[1], [1, 0], 'peers dashed');
+    assert.match(spec.title.subtitle, /solid: Katib services, dashed: Python peers/);
+    for (const colour of LINE_COLOURS) assert.ok(contrastOnWhite(colour) >= 4.5, `${colour} is too pale for a thin line (contrast ${contrastOnWhite(colour).toFixed(2)})`);
+  });
+
+  it('notes where the budget leaves a model-based algorithm in its random start-up', () => {
+    // tpe: n_startup_trials 10 (its settings schema), + 2 started in parallel meanwhile; hyperopt: n_startup_jobs 20.
+    const atTwenty = (parallel: number): BenchmarkResults => ({ ...results(runs, ['branin']), settings: { budget: 20, parallel, seeds: [0, 1, 2], problems: ['branin'] } });
+    const notes = randomStartupNotes(atTwenty(3));
+    assert.deepEqual(notes.map((note) => note.split(':')[0]), ['tpe', 'hyperopt-tpe'], 'random has no start-up to note');
+    assert.match(notes[0]!, /^tpe: about 12 of the 20 trials are drawn at random before the model is used \(tpe's n_startup_trials=10 by default, 3 trials in parallel\)/);
+    assert.match(notes[1]!, /^hyperopt-tpe: all 20 trials are drawn at random, so these results are random search's \(hyperopt-tpe's n_startup_jobs=20/);
+    assert.deepEqual(randomStartupNotes({ ...atTwenty(1), settings: { budget: 60, parallel: 3, seeds: [0], problems: ['branin'] } }), []);
+    assert.match(summaryMarkdown(summarise(atTwenty(3)), atTwenty(3)), /^Notes:\n\n- tpe: about 12 of the 20 trials/m);
+  });
+});
+
+/** WCAG contrast ratio of a #rrggbb colour against white. */
+function contrastOnWhite(hex: string): number {
+  const channel = (at: number) => {
+    const c = parseInt(hex.slice(at, at + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}

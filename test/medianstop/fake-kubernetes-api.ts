@@ -120,7 +120,8 @@ export async function startFakeKubernetesApi(namespace: string): Promise<FakeKub
   });
 }
 
-function kubeconfig(server: string, namespace: string): string {
+/** A kubeconfig that points client-node at a local stand-in of the API server. */
+export function kubeconfig(server: string, namespace: string): string {
   return `apiVersion: v1
 kind: Config
 clusters:

@@ -85,7 +85,7 @@ async function withTimeout<T>(request: Promise<T>): Promise<T> {
 }
 
 /** The `message` of a Kubernetes Status object in an error body, whichever form the client handed it over in. */
-function statusMessage(body: unknown): string | undefined {
+export function statusMessage(body: unknown): string | undefined {
   let parsed = body;
   if (typeof body === 'string') {
     try {
