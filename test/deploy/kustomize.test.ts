@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from '../../shared/repo-root.js';
-import { DEPLOY_DIR, KATIB_CONFIG_DIR, KATIB_CONFIG_FILE, kustomizationDirs, parseDocuments, readDocuments, type Doc } from './support/manifests.js';
+import { DEPLOY_DIR, KATIB_CONFIG_DIR, KATIB_CONFIG_FILE, kustomizationDirs, OUR_EARLY_STOPPINGS, OUR_SUGGESTIONS, parseDocuments, readDocuments, type Doc } from './support/manifests.js';
 
 // Renders every kustomization with the real kustomize, as `kubectl apply -k` would: a standalone kustomize
 // (KUSTOMIZE, PATH, or Go's bin folder; install: GOTOOLCHAIN=local go install
@@ -94,6 +94,31 @@ describe('kustomize build', { skip }, () => {
       // Apart from the images, the configuration is the same.
       const withoutImages = (config: Doc) => JSON.stringify(config, (key, value) => (key === 'image' ? undefined : value));
       assert.equal(withoutImages(rendered), withoutImages(original));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('`make kustomize-images` points every image of both overlays at one registry and tag', () => {
+    const work = mkdtempSync(join(tmpdir(), 'katib-ts-kustomize-images-'));
+    try {
+      // The Makefile's inputs (services/*/main.ts, package.json) and the overlays, in a copy it may edit.
+      for (const path of ['Makefile', 'package.json', 'services', join('deploy', 'katib-config'), join('deploy', 'standalone'), join('deploy', 'rbac')]) {
+        cpSync(join(REPO_ROOT, path), join(work, path), { recursive: true });
+      }
+      execFileSync('make', ['-s', 'kustomize-images', 'REGISTRY=registry.example.com/ml', 'VERSION=v9', `KUSTOMIZE=${kustomize!}`], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+      const [configMap] = build(join(work, 'deploy', 'katib-config'));
+      const config = parseDocuments(configMap!.data['katib-config.yaml'])[0]!;
+      const ours = [...(config.runtime.suggestions as Doc[]), ...(config.runtime.earlyStoppings as Doc[])].filter(
+        (entry) => entry.algorithmName in OUR_SUGGESTIONS || entry.algorithmName in OUR_EARLY_STOPPINGS,
+      );
+      assert.ok(ours.length > 0);
+      for (const entry of ours) assert.match(entry.image, /^registry\.example\.com\/ml\/(suggestion|earlystopping)-[a-z]+:v9$/, entry.algorithmName);
+      const containers = build(join(work, 'deploy', 'standalone'))
+        .filter((object) => object.kind === 'Deployment')
+        .flatMap((deployment) => deployment.spec.template.spec.containers as Doc[]);
+      assert.ok(containers.length > 0);
+      for (const container of containers) assert.match(container.image, /^registry\.example\.com\/ml\/(suggestion|earlystopping)-[a-z]+:v9$/, container.name);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
