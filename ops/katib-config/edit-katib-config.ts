@@ -1,4 +1,4 @@
-import { isMap, isNode, isSeq, parseDocument, stringify, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, stringify, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Entry, Section } from './registration-entries.js';
 
 /** What one algorithm's entry should become: `entry`, or no entry at all (null). */
@@ -141,17 +141,16 @@ function parseKatibConfig(text: string): Document {
   if (!isMap(document.contents)) throw new KatibConfigFormatError('katib-config.yaml is not a KatibConfig: its top level is not a mapping');
   const kind = document.get('kind');
   if (kind !== undefined && kind !== 'KatibConfig') throw new KatibConfigFormatError(`katib-config.yaml has kind ${JSON.stringify(kind)}; expected KatibConfig`);
-  const runtime = document.get('runtime', true);
-  if (runtime !== undefined && runtime !== null && !isMap(runtime) && !(isNode(runtime) && (runtime as { value?: unknown }).value === null)) {
-    throw new KatibConfigFormatError('katib-config.yaml has a runtime that is not a mapping');
-  }
+  if (!absentOr(document.get('runtime', true), isMap)) throw new KatibConfigFormatError('katib-config.yaml has a runtime that is not a mapping');
   for (const section of ['suggestions', 'earlyStoppings'] as const) {
-    const list = document.getIn(['runtime', section], true);
-    if (list !== undefined && !isSeq(list) && !(isNode(list) && (list as { value?: unknown }).value === null)) {
-      throw new KatibConfigFormatError(`katib-config.yaml has a runtime.${section} that is not a list`);
-    }
+    if (!absentOr(document.getIn(['runtime', section], true), isSeq)) throw new KatibConfigFormatError(`katib-config.yaml has a runtime.${section} that is not a list`);
   }
   return document;
+}
+
+/** Missing, empty (`key:` with no value) or of the expected kind. */
+function absentOr(node: unknown, expected: (node: unknown) => boolean): boolean {
+  return node === undefined || node === null || (isScalar(node) && node.value === null) || expected(node);
 }
 
 /** runtime.<section> as a sequence node; created (with runtime) when `create` and missing or empty. */
