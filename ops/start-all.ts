@@ -5,10 +5,10 @@
  * drains as in a pod). For trying the services side by side, not for production: Katib starts its own pods.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { CATALOGUE } from '../services/catalogue.js';
 import type { ServiceDefinition } from '../shared/algorithm/service-definition.js';
+import { repoPath } from '../shared/repo-root.js';
 
 const USAGE = `usage: npm run start:all [-- --help]
 
@@ -54,7 +54,7 @@ const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 4
 const WIDTH = Math.max(...CATALOGUE.map((entry) => entry.service.length));
 
 function start(entry: ServiceDefinition, port: number, metricsPort: number, bindAddress: string): Started {
-  const main = fileURLToPath(new URL(`../services/${entry.service}/main.js`, import.meta.url));
+  const main = repoPath('dist', 'services', entry.service, 'main.js');
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), BIND_ADDRESS: bindAddress },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import type { CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
-import { loadKubeConfig, statusMessage } from '../../services/medianstop/kubernetes-trial-store.js';
+import { loadKubeConfig, statusMessage } from '../../services/medianstop/kubernetes/kubernetes-trial-store.js';
 
 type KubernetesClient = typeof import('@kubernetes/client-node');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { CATALOGUE } from '../../services/catalogue.js';
+import { repoPath } from '../../shared/repo-root.js';
 
 /** The two lists of a KatibConfig's runtime section that hold algorithm entries. */
 export type Section = 'suggestions' | 'earlyStoppings';
@@ -21,9 +21,7 @@ export interface Registration {
  * overlay installs and test/katib/conformance decodes into Katib's own types. The register command copies our
  * entries from it (aliases resolved), so the container spec is written once.
  */
-export const KATIB_CONFIG_SOURCE = fileURLToPath(
-  new URL(`${import.meta.url.includes('/dist/ops/') ? '../../../' : '../../'}deploy/katib-config/katib-config.yaml`, import.meta.url),
-);
+export const KATIB_CONFIG_SOURCE = repoPath('deploy', 'katib-config', 'katib-config.yaml');
 
 const SECTION_OF_KIND = { suggestion: 'suggestions', 'early-stopping': 'earlyStoppings' } as const satisfies Record<string, Section>;
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { repoPath } from '../repo-root.js';
 
 /** What a running program says it is: the package version and the source revision it was built from. */
 export interface BuildInfo {
@@ -7,18 +8,18 @@ export interface BuildInfo {
 }
 
 /**
- * Read from the compiled tree, which is laid out alike in a checkout and in an image: <root>/package.json and
- * <root>/dist/REVISION, this module being <root>/dist/shared/server/build-info.js. The revision is baked in at
- * build time (deploy/image/write-revision.mjs) because an image has no .git; "unknown" when it was not.
+ * Read from <root>/package.json and <root>/dist/REVISION, laid out alike in a checkout and in an image (root /app).
+ * The revision is baked in at build time (deploy/image/write-revision.mjs) because an image has no .git;
+ * "unknown" when it was not.
  */
 export function readBuildInfo(): BuildInfo {
   return {
-    version: readOr(new URL('../../../package.json', import.meta.url), (text) => String((JSON.parse(text) as { version?: unknown }).version ?? 'unknown')),
-    revision: readOr(new URL('../../REVISION', import.meta.url), (text) => text.trim() || 'unknown'),
+    version: readOr(repoPath('package.json'), (text) => String((JSON.parse(text) as { version?: unknown }).version ?? 'unknown')),
+    revision: readOr(repoPath('dist', 'REVISION'), (text) => text.trim() || 'unknown'),
   };
 }
 
-function readOr(file: URL, parse: (text: string) => string): string {
+function readOr(file: string, parse: (text: string) => string): string {
   try {
     return parse(readFileSync(file, 'utf8'));
   } catch {

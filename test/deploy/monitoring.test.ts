@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SuggestionClient } from '../support/clients.js';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { doubleParameter, experiment, suggestionsRequest } from '../support/requests.js';
-import { spawnService, type ServiceProcess } from '../support/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 
 // deploy/monitoring's dashboard and alerts query only what the services export: every metric a PromQL
 // expression names is served by a real service process's /metrics, and every label it groups or filters by is
@@ -89,7 +89,7 @@ describe('deploy/monitoring queries what the services export', () => {
   let service: ServiceProcess;
   let metrics: Map<string, Set<string>>;
   before(async () => {
-    service = await spawnService('random', { WORKER_THREADS: '1' });
+    service = await startServiceProcess('random', { env: { WORKER_THREADS: '1' } });
     // One answered and one refused call, so that labelled series (method, code) exist in the scrape.
     const client = new SuggestionClient(service.address);
     try {

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { catalogueRegistrations } from '../../ops/katib-config/registration-entries.js';
 import { BACKUP_CONFIG_MAP, MAX_ATTEMPTS } from '../../ops/katib-config/registration.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { startFakeConfigMapApi, type FakeConfigMapApi } from './fake-config-map-api.js';
 
 // katib-ts register / unregister as an operator runs them, against a stand-in of the Kubernetes API reached

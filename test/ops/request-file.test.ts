@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { tpeService } from '../../services/tpe/service.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/messages.js';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 import { startSuggestionServer } from '../support/suggestion-server.js';
 
 // docs/debugging.md sends this file with grpcurl: it must stay a request the tpe service answers as described.

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CATALOGUE } from '../../services/catalogue.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
-import { REPO_ROOT, serviceEntryPoint } from '../support/repo-paths.js';
-import { spawnService } from '../support/service-process.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
+import { serviceEntryPoint, startServiceProcess } from '../../bench/targets/service-process.js';
 
 // Start-up as an operator meets it, through real processes of every service: --version and --help answer and
 // exit without serving, and a port that cannot be bound is one line naming the variable to change.
@@ -85,7 +85,7 @@ describe('service start-up', () => {
   }
 
   it('the listening line and katib_service_info carry the version and revision; worker gauges count the pool', async (t) => {
-    const service = await spawnService('random', { WORKER_THREADS: '2' });
+    const service = await startServiceProcess('random', { env: { WORKER_THREADS: '2' } });
     t.after(() => service.stop());
     const listening = service.logs.find((line) => line['msg'] === 'listening')!;
     assert.equal(listening['version'], version);

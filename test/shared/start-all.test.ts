@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATALOGUE } from '../../services/catalogue.js';
 import { SuggestionClient } from '../support/clients.js';
-import { REPO_ROOT } from '../support/repo-paths.js';
+import { REPO_ROOT } from '../../shared/repo-root.js';
 
 // npm run start:all as a person runs it: every catalogue service on its own ports, one line each, all stopped
 // by one signal; a taken port is one line naming the variable start:all reads.
