@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ServiceError, type ErrorKind } from '../errors/service-error.js';
+import type { WorkerCounts } from './metrics.js';
 
 /** Fields a task adds to its call's log line; they cross the thread boundary with every reply, failed or not. */
 export type Annotations = Record<string, unknown>;
@@ -61,7 +62,7 @@ export class WorkerPool {
   }
 
   /** Threads, threads running a job, and jobs waiting for a thread: read by the metrics at each scrape. */
-  counts(): { size: number; busy: number; queued: number } {
+  counts(): WorkerCounts {
     return { size: this.idle.length + this.busy.size, busy: this.busy.size, queued: this.queue.length };
   }
 
