@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startListeningProcess } from '../../bench/targets/listening-process.js';
+import { repoPath } from '../../shared/repo-root.js';
 import {
   ALGORITHMS_OF,
   EARLY_STOPPING_SERVICES,
@@ -163,6 +164,9 @@ if (manifestPath === undefined) {
           const servingAt = await waitForServing(address, healthNamesOf(built.service)[1]!, 30_000);
           // Without a PID namespace the pid node logs is its pid on this host.
           const pid = listening['pid'] as number;
+          // The image has no .git: the revision is the one `make` baked in (deploy/image/write-revision.mjs).
+          assert.equal(listening['version'], (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version);
+          assert.match(String(listening['revision']), /^[0-9a-f]{12}(-dirty)?$/, 'the listening line names the git revision the image was built from');
           assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /node\0\/app\/dist\/main\.js/);
           assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Uid:\s+65532\s+65532\s+65532\s+65532$/m, 'runs as 65532');
           assert.ok(rootMountOptions(pid).includes('ro'), `node's root is not read-only: ${rootMountOptions(pid).join(',')}`);
