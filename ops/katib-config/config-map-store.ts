@@ -34,7 +34,13 @@ export class ConfigMapStore {
   /** From the current kubeconfig (KUBECONFIG, ~/.kube/config) or the pod's service account; `context` picks another context. */
   static async open(namespace: string, env: NodeJS.ProcessEnv, context?: string): Promise<ConfigMapStore> {
     const client = await import('@kubernetes/client-node');
-    const config = loadKubeConfig(client, env);
+    let config: KubeConfig;
+    try {
+      config = loadKubeConfig(client, env);
+    } catch (error) {
+      const source = env['KUBECONFIG'] ? `KUBECONFIG=${env['KUBECONFIG']}` : env['KUBERNETES_SERVICE_HOST'] ? "the pod's service account" : '~/.kube/config';
+      throw new Error(`cannot load the Kubernetes client configuration from ${source}: ${(error as Error).message}`);
+    }
     if (context !== undefined) {
       if (!config.getContexts().some((candidate) => candidate.name === context)) {
         throw new Error(`the kubeconfig has no context ${JSON.stringify(context)}; it has ${config.getContexts().map((candidate) => candidate.name).join(', ') || 'none'}`);
