@@ -1,7 +1,7 @@
 import type { SuggestionAlgorithm } from '../../shared/algorithm/suggestion-algorithm.js';
 import type { Point } from '../../shared/space/search-space.js';
 import { GpProposer } from './gp-proposer.js';
-import { InitialDesign } from './initial-design.js';
+import { SobolDesign } from '../../shared/design/sobol-design.js';
 import { bayesianOptimizationSettings } from './settings.js';
 
 /** The GP needs at least this many completed trials; before that, points come from the initial design. */
@@ -12,6 +12,8 @@ const MIN_TRIALS_FOR_MODEL = 2;
  * while the first few dozen points of a wide batch already carry what the model knows.
  */
 const MODEL_POINTS_PER_CALL = 32;
+/** Names the initial design's Sobol sequence (its scramble), as it always has: replies stay what they were. */
+const INITIAL_DESIGN_PURPOSE = 'bayesianoptimization initial design';
 
 /**
  * Gaussian-process Bayesian optimisation.
@@ -28,7 +30,7 @@ export const bayesianOptimization: SuggestionAlgorithm<typeof bayesianOptimizati
   settings: bayesianOptimizationSettings,
   randomState: (settings) => settings.randomState,
   suggest({ space, history, count, handedOut, rng, settings, experiment, used }) {
-    const design = new InitialDesign(space, experiment.name, settings.randomState);
+    const design = new SobolDesign(space, INITIAL_DESIGN_PURPOSE, experiment.name, settings.randomState);
     const points: Point[] = [];
     let proposer: GpProposer | undefined;
     for (let slot = 0; slot < count; slot++) {

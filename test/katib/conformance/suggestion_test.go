@@ -55,6 +55,7 @@ var settingsOf = map[string]string{
 	"tpe":                  `[{name: n_startup_trials, value: "4"}, {name: random_state, value: "7"}]`,
 	"multivariate-tpe":     `[{name: n_startup_trials, value: "4"}, {name: random_state, value: "7"}]`,
 	"bayesianoptimization": `[{name: n_initial_points, value: "4"}, {name: acq_func, value: gp_hedge}, {name: random_state, value: "7"}]`,
+	"sobol":                `[{name: random_state, value: "7"}]`,
 }
 
 // outcome finishes the i-th trial of a run: most succeed; the others end in each way Katib can end a trial.

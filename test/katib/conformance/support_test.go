@@ -22,6 +22,7 @@ var serviceOf = map[string]string{
 	"tpe":                  "tpe",
 	"multivariate-tpe":     "tpe",
 	"bayesianoptimization": "bayesianoptimization",
+	"sobol":                "sobol",
 }
 
 // ourAlgorithms are serviceOf's algorithm names, in a fixed order.

@@ -130,6 +130,7 @@ const PROFILES: Record<string, FuzzProfile> = {
   tpe: tpeProfile,
   'multivariate-tpe': tpeProfile,
   bayesianoptimization: bayesianProfile,
+  sobol: randomProfile,
 };
 
 function profileOf(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {

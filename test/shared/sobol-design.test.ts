@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InitialDesign } from '../../services/bayesianoptimization/initial-design.js';
+import { SobolDesign } from '../../shared/design/sobol-design.js';
 import { UsedPoints } from '../../shared/algorithm/used-points.js';
 import { Rng } from '../../shared/random/rng.js';
 import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import { SearchSpace } from '../../shared/space/search-space.js';
-import { continuous, integer } from './test-spaces.js';
+import { continuous, integer } from '../bayesianoptimization/test-spaces.js';
 
 function designPoints(space: SearchSpace, count: number, name = 'design', randomState?: number): number[][] {
-  const design = new InitialDesign(space, name, randomState);
+  const design = new SobolDesign(space, 'design', name, randomState);
   const used = new UsedPoints(space, []);
   return Array.from({ length: count }, (_, i) => design.take(i, used, new Rng([1, 2, 3, 4])));
 }
 
-describe('initial design', () => {
+describe('Sobol design', () => {
   it('puts the first 16 points of two uniform parameters one in each cell of a 4 x 4 grid', () => {
     const points = designPoints(new SearchSpace([continuous('a'), continuous('b')]), 16);
     assert.equal(new Set(points.map(([a, b]) => Math.floor(a! * 4) * 4 + Math.floor(b! * 4))).size, 16);
@@ -29,10 +29,10 @@ describe('initial design', () => {
     assert.ok(Math.abs(uniformMiddle - 1 / 3) < 0.05, `uniform share: ${uniformMiddle}`);
   });
 
-  it('is one sequence per experiment: trial i gets the same point in every call, and random_state replaces the name', () => {
+  it('is one sequence per experiment and purpose: assignment i gets the same point in every call, and random_state replaces the name', () => {
     const space = new SearchSpace([continuous('a'), integer('k', 1, 100)]);
     const whole = designPoints(space, 6, 'alpha');
-    const design = new InitialDesign(space, 'alpha', undefined);
+    const design = new SobolDesign(space, 'design', 'alpha', undefined);
     const used = new UsedPoints(space, whole.slice(0, 4).map((point) => space.key(point)));
     assert.deepEqual([design.take(4, used, new Rng([9, 9, 9, 9])), design.take(5, used, new Rng([9, 9, 9, 9]))], whole.slice(4));
     assert.notDeepEqual(designPoints(space, 6, 'beta'), whole);
