@@ -57,8 +57,11 @@ function algorithmServices(kind: ServiceKind): Record<string, string> {
   return Object.fromEntries(catalogueAlgorithms(kind).map(({ algorithm, service }) => [algorithm, service]));
 }
 
+/** The suggestion algorithms Katib v0.19.0 registers in its katib-config. */
+const KATIB_SUGGESTIONS = ['random', 'grid', 'tpe', 'multivariate-tpe', 'bayesianoptimization', 'hyperband', 'cmaes', 'sobol', 'enas', 'darts', 'pbt'];
+
 /** Katib's algorithms that katib-ts leaves to the stock images; the katib-config patch must keep them. */
-export const STOCK_SUGGESTIONS = ['hyperband', 'cmaes', 'sobol', 'enas', 'darts', 'pbt'];
+export const STOCK_SUGGESTIONS = KATIB_SUGGESTIONS.filter((algorithm) => !(algorithm in OUR_SUGGESTIONS));
 
 /** Fields Katib v1beta1 reads from an earlyStoppings entry (EarlyStoppingConfig); anything else is ignored. */
 export const EARLY_STOPPING_FIELDS = ['algorithmName', 'image', 'imagePullPolicy', 'resources'];
