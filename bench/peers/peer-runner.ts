@@ -5,7 +5,7 @@ import { repoPath } from '../../shared/repo-root.js';
 import type { RunRecord } from '../report/results-file.js';
 
 /** The Python baselines bench/peers/run_peer.py knows. */
-export const PEER_NAMES = ['optuna-tpe', 'optuna-multivariate-tpe', 'optuna-gp', 'optuna-random', 'hyperopt-tpe', 'skopt-gp'] as const;
+export const PEER_NAMES = ['optuna-tpe', 'optuna-multivariate-tpe', 'optuna-gp', 'optuna-random', 'hyperopt-tpe', 'skopt-gp', 'optuna-cmaes', 'optuna-sobol'] as const;
 
 /** The interpreter of the virtual environment bench/peers/setup.sh makes. */
 export const DEFAULT_PEER_PYTHON = repoPath('bench', 'peers', '.venv', 'bin', 'python');

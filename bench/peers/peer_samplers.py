@@ -15,6 +15,8 @@ PEER_NAMES = (
     "optuna-random",
     "hyperopt-tpe",
     "skopt-gp",
+    "optuna-cmaes",
+    "optuna-sobol",
 )
 
 
@@ -187,6 +189,14 @@ def make_peer(name, problem, seed):
         return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.GPSampler(seed=s))
     if name == "optuna-random":
         return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.RandomSampler(seed=s))
+    if name == "optuna-cmaes":
+        # Optuna's CMA-ES on its defaults: numeric parameters only, categorical ones drawn by an independent
+        # random sampler (seeded from the study's seed).
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.CmaEsSampler(seed=s))
+    if name == "optuna-sobol":
+        # QMCSampler's default is an unscrambled Sobol sequence, the same points for every seed; the peer asks for
+        # the scrambled one, seeded, which is what `sobol` serves.
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=s))
     if name == "hyperopt-tpe":
         return HyperoptPeer(problem, seed)
     if name == "skopt-gp":

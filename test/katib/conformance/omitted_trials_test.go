@@ -12,7 +12,7 @@ import (
 // come back to the point such a trial had: on a 4 x 2 grid of 8 trials, one trial at a time, with the third
 // trial MetricsUnavailable, all 8 points run.
 func TestOmittedTrialsAreNotProposedAgain(t *testing.T) {
-	for _, algorithm := range []string{"grid", "bayesianoptimization", "sobol"} {
+	for _, algorithm := range []string{"grid", "bayesianoptimization", "sobol", "cmaes"} {
 		t.Run(algorithm, func(t *testing.T) {
 			t.Parallel()
 			run := startFor(t, fmt.Sprintf(`

@@ -56,6 +56,7 @@ var settingsOf = map[string]string{
 	"multivariate-tpe":     `[{name: n_startup_trials, value: "4"}, {name: random_state, value: "7"}]`,
 	"bayesianoptimization": `[{name: n_initial_points, value: "4"}, {name: acq_func, value: gp_hedge}, {name: random_state, value: "7"}]`,
 	"sobol":                `[{name: random_state, value: "7"}]`,
+	"cmaes":                `[{name: sigma, value: "0.2"}, {name: restart_strategy, value: ipop}, {name: random_state, value: "7"}]`,
 }
 
 // outcome finishes the i-th trial of a run: most succeed; the others end in each way Katib can end a trial.

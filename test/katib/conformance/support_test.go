@@ -23,6 +23,7 @@ var serviceOf = map[string]string{
 	"multivariate-tpe":     "tpe",
 	"bayesianoptimization": "bayesianoptimization",
 	"sobol":                "sobol",
+	"cmaes":                "cmaes",
 }
 
 // ourAlgorithms are serviceOf's algorithm names, in a fixed order.

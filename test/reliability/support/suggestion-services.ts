@@ -123,6 +123,24 @@ const bayesianProfile: FuzzProfile = {
   maxCount: 4,
 };
 
+/** CMA-ES replays every generation from the request: histories stay mid-sized, enough for several generations. */
+const cmaesProfile: FuzzProfile = {
+  validSettings: someOf({
+    sigma: fc.oneof(fc.double({ min: 1e-6, max: 10, noNaN: true }), fc.constantFrom(1e-300, 1e6)).map((value) => String(value)),
+    restart_strategy: fc.constantFrom('none', 'ipop', 'bipop'),
+    random_state: nonNegativeInteger,
+  }),
+  invalidSetting: fc.oneof(
+    setting('sigma', fc.constantFrom('0', '-0.1', '-1e-300', 'wide', '', '1e400', 'NaN')),
+    setting('restart_strategy', fc.constantFrom('IPOP', 'restart', 'lpop', '')),
+    setting('random_state', notANonNegativeInteger),
+    unknownSetting,
+  ),
+  needsFiniteSpace: false,
+  maxHistory: 40,
+  maxCount: 16,
+};
+
 /** The fuzz profile of every suggestion algorithm of the catalogue, by its Katib name. */
 const PROFILES: Record<string, FuzzProfile> = {
   random: randomProfile,
@@ -131,6 +149,7 @@ const PROFILES: Record<string, FuzzProfile> = {
   'multivariate-tpe': tpeProfile,
   bayesianoptimization: bayesianProfile,
   sobol: randomProfile,
+  cmaes: cmaesProfile,
 };
 
 function profileOf(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {
