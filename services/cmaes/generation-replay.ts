@@ -15,6 +15,12 @@ import type { TrialBook, TrialFacts } from './trial-book.js';
  */
 const DISTRIBUTION_ATTEMPTS = 8;
 export const MEMBER_ATTEMPTS = DISTRIBUTION_ATTEMPTS + 64;
+/**
+ * Generations in a row that no trial of the request belongs to, all members omitted, after which the replay stops
+ * closing generations by omissions alone: total_request_number is the client's word, and a claim of billions of
+ * omitted assignments must not make a call replay billions of empty generations.
+ */
+const MAX_EMPTY_GENERATIONS = 4;
 
 /** A member of the generation being replayed, matched to the trial that holds its assignment. */
 interface MatchedMember {
@@ -73,6 +79,7 @@ export class GenerationReplay {
       this.settings.sigma,
     );
     let run = new CmaRun(this.layout, schedule.first(), 0, this.layout.ordered.map(() => 0.5));
+    let emptyGenerations = 0;
     for (;;) {
       const lambda = run.lambda;
       const members: (MatchedMember | undefined)[] = [];
@@ -86,7 +93,8 @@ export class GenerationReplay {
         if (members[j] === undefined && book.attributeOmissions(1) === 1) omitted.push(this.absentPoint(run, j, book));
       }
       const reported = members.every((member) => member === undefined || member.facts.state !== 'pending');
-      const allHandedOut = last + 1 + book.omissionsLeft >= lambda;
+      emptyGenerations = last === -1 ? emptyGenerations + 1 : 0;
+      const allHandedOut = last + 1 + book.omissionsLeft >= lambda && emptyGenerations <= MAX_EMPTY_GENERATIONS;
       if (!(allHandedOut && reported)) return { run, next: this.frontier(run, last, book, omitted), omitted };
       for (let j = last + 1; j < lambda; j++) {
         book.attributeOmissions(1);

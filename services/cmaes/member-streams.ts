@@ -1,29 +1,37 @@
 import { Rng } from '../../shared/random/rng.js';
 import { rngFromText } from '../../shared/random/seed.js';
 
-type Seed = [number, number, number, number];
-
 /**
  * The random streams of one generation's members: member j's draw number `attempt` always gets the same
- * generator, whichever call asks, so a replay draws exactly the members that were handed out. One SHA-256 seed
- * per generation; members' seeds follow from it in order and are kept, and attempts are forks of the member's
- * generator (a digest per member would cost most of a call with a thousand trials).
+ * generator, whichever call asks, so a replay draws exactly the members that were handed out. One SHA-256 digest
+ * per generation; each member's seed is that digest mixed with the member's index (a digest per member would
+ * cost most of a call with a thousand trials, and members are reached directly, however large the index), and
+ * attempts are forks of the member's generator.
  */
 export class MemberStreams {
-  private readonly source: Rng;
-  private readonly memberSeeds: Seed[] = [];
+  private readonly base: readonly number[];
 
   constructor(identity: string, run: number, generation: number) {
-    this.source = rngFromText(['cmaes', identity, run, generation].join('\u0000'));
+    const source = rngFromText(['cmaes', identity, run, generation].join('\u0000'));
+    this.base = [source.nextUint32(), source.nextUint32(), source.nextUint32(), source.nextUint32()];
   }
 
   rng(member: number, attempt: number): Rng {
-    while (this.memberSeeds.length <= member) {
-      const s = this.source;
-      this.memberSeeds.push([s.nextUint32(), s.nextUint32(), s.nextUint32(), s.nextUint32()]);
-    }
-    const memberRng = new Rng(this.memberSeeds[member]!);
+    // Indices past 2^32 (a client's claim of billions of assignments) share seeds with smaller ones: harmless.
+    const index = member >>> 0;
+    const memberRng = new Rng([0, 1, 2, 3].map((k) => finalMix(this.base[k]! ^ Math.imul(index + k + 1, 0x9e3779b1))) as [number, number, number, number]);
     for (let skipped = 0; skipped < attempt; skipped++) memberRng.fork();
     return memberRng.fork();
   }
+}
+
+/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
+function finalMix(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
