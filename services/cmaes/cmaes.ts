@@ -19,7 +19,8 @@ export const cmaes: SuggestionAlgorithm<typeof cmaesSettings> = {
     const layout = new SpaceLayout(space);
     const replay = new GenerationReplay(layout, seedIdentity(experiment.name, settings.randomState), settings);
     const { run, next, omitted } = replay.replay(new TrialBook(history, handedOut));
-    for (const point of omitted) used.add(point);
+    // An omitted member's point is not handed out again while the space has room for the batch without it.
+    for (const point of omitted) if (used.remaining > count) used.add(point);
     const points: Point[] = [];
     for (let slot = 0; slot < count; slot++) {
       let point: Point | undefined;
