@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { SuggestionClient } from '../support/clients.js';
 import { REPO_ROOT } from '../../shared/repo-root.js';
-import { doubleParameter, experiment, suggestionsRequest } from '../support/requests.js';
+import { discreteParameter, doubleParameter, experiment, suggestionsRequest } from '../support/requests.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 
 // deploy/monitoring's dashboard and alerts query only what the services export: every metric a PromQL
@@ -90,11 +90,13 @@ describe('deploy/monitoring queries what the services export', () => {
   let metrics: Map<string, Set<string>>;
   before(async () => {
     service = await startServiceProcess('random', { env: { WORKER_THREADS: '1' } });
-    // One answered and one refused call, so that labelled series (method, code) exist in the scrape.
+    // Answered, refused and repeating calls, so that the labelled series (method, code, algorithm) exist in the scrape.
     const client = new SuggestionClient(service.address);
     try {
       const spec = experiment({ algorithm: 'random', parameters: [doubleParameter('x', '0', '1')] });
       await client.getSuggestions(suggestionsRequest(spec, [], 1));
+      // A one-point space asked for two: the second assignment is a repeat (katib_service_repeated_assignments_total).
+      await client.getSuggestions(suggestionsRequest(experiment({ name: 'used-up', algorithm: 'random', parameters: [discreteParameter('k', ['1'])] }), [], 2));
       await client.validate({ experiment: experiment({ algorithm: 'random', settings: { unknown: '1' }, parameters: [doubleParameter('x', '0', '1')] }) }).catch(() => undefined);
     } finally {
       client.close();
