@@ -1,0 +1,204 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
+	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
+	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
+)
+
+// Training is what "running" a Trial's Job produces, decided by the test that owns the Experiment.
+type Training struct {
+	// Logs are reported to the DB manager, as Katib's metrics collector would, before the Job completes.
+	Logs []*api_pb.MetricLog
+	// Unavailable reports the objective as "unavailable" instead, as Katib's file metrics collector does
+	// when the training printed none.
+	Unavailable bool
+}
+
+// Trainer maps a Trial to its Training; it must be a function of the Trial's assignments.
+type Trainer func(trial *trialsv1beta1.Trial) Training
+
+// kubelet stands in for what a real cluster's kubelet and Job controller do for Katib: it marks each
+// suggestion Deployment available, and "runs" each Trial's Job: reports the Trial's metrics to the DB
+// manager, then gives the Job the status a finished Job has. It polls rather than watches: simple, and the
+// controller requeues anyway.
+type kubelet struct {
+	client    client.Client
+	namespace string
+	dbManager api_pb.DBManagerClient
+
+	mu       sync.Mutex
+	trainers map[string]Trainer // by Experiment name
+	done     map[string]bool    // Jobs already finished, by name
+	errs     []error
+}
+
+func startKubelet(ctx context.Context, c client.Client, namespace, dbManagerAddress string) (*kubelet, func(), error) {
+	conn, err := grpc.NewClient(dbManagerAddress, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, nil, err
+	}
+	k := &kubelet{client: c, namespace: namespace, dbManager: api_pb.NewDBManagerClient(conn),
+		trainers: map[string]Trainer{}, done: map[string]bool{}}
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			k.tick(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	return k, func() { cancel(); <-stopped; conn.Close() }, nil
+}
+
+// Train registers how the Trials of one Experiment train.
+func (k *kubelet) Train(experiment string, trainer Trainer) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.trainers[experiment] = trainer
+}
+
+// Errors returns what went wrong in the stand-in so far (a test fails on them).
+func (k *kubelet) Errors(t *testing.T) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, err := range k.errs {
+		t.Errorf("kubelet stand-in: %v", err)
+	}
+}
+
+func (k *kubelet) fail(err error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.errs) < 20 {
+		k.errs = append(k.errs, err)
+	}
+}
+
+func (k *kubelet) tick(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var deployments appsv1.DeploymentList
+	if err := k.client.List(ctx, &deployments, client.InNamespace(k.namespace)); err == nil {
+		for i := range deployments.Items {
+			if err := k.makeAvailable(ctx, &deployments.Items[i]); err != nil && ctx.Err() == nil {
+				k.fail(fmt.Errorf("deployment %s: %w", deployments.Items[i].Name, err))
+			}
+		}
+	}
+	var jobs batchv1.JobList
+	if err := k.client.List(ctx, &jobs, client.InNamespace(k.namespace)); err == nil {
+		for i := range jobs.Items {
+			if err := k.run(ctx, &jobs.Items[i]); err != nil && ctx.Err() == nil {
+				k.fail(fmt.Errorf("job %s: %w", jobs.Items[i].Name, err))
+			}
+		}
+	}
+}
+
+func (k *kubelet) makeAvailable(ctx context.Context, d *appsv1.Deployment) error {
+	for _, cond := range d.Status.Conditions {
+		if cond.Type == appsv1.DeploymentAvailable && cond.Status == corev1.ConditionTrue {
+			return nil
+		}
+	}
+	now := metav1.Now()
+	d.Status = appsv1.DeploymentStatus{
+		ObservedGeneration: d.Generation, Replicas: 1, UpdatedReplicas: 1, ReadyReplicas: 1, AvailableReplicas: 1,
+		Conditions: []appsv1.DeploymentCondition{{
+			Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable",
+			Message: "e2e stand-in for the kubelet", LastUpdateTime: now, LastTransitionTime: now,
+		}},
+	}
+	return ignoreConflict(k.client.Status().Update(ctx, d))
+}
+
+func (k *kubelet) run(ctx context.Context, job *batchv1.Job) error {
+	if finished(job) {
+		return nil
+	}
+	k.mu.Lock()
+	reported := k.done[job.Name]
+	k.mu.Unlock()
+	if !reported {
+		// The Job is named after its Trial.
+		trial := &trialsv1beta1.Trial{}
+		if err := k.client.Get(ctx, client.ObjectKey{Namespace: job.Namespace, Name: job.Name}, trial); err != nil {
+			return err
+		}
+		k.mu.Lock()
+		trainer := k.trainers[trial.Labels[consts.LabelExperimentName]]
+		k.mu.Unlock()
+		if trainer == nil {
+			return nil // not this suite's Experiment (yet)
+		}
+		training := trainer(trial)
+		logs := training.Logs
+		if training.Unavailable {
+			logs = []*api_pb.MetricLog{{TimeStamp: time.Now().UTC().Format(time.RFC3339Nano),
+				Metric: &api_pb.Metric{Name: trial.Spec.Objective.ObjectiveMetricName, Value: consts.UnavailableMetricValue}}}
+		}
+		if _, err := k.dbManager.ReportObservationLog(ctx, &api_pb.ReportObservationLogRequest{
+			TrialName: trial.Name, ObservationLog: &api_pb.ObservationLog{MetricLogs: logs},
+		}); err != nil {
+			return fmt.Errorf("ReportObservationLog: %w", err)
+		}
+		k.mu.Lock()
+		k.done[job.Name] = true
+		k.mu.Unlock()
+	}
+	now := metav1.Now()
+	start := job.Status.StartTime
+	if start == nil {
+		start = &now
+	}
+	job.Status.StartTime = start
+	job.Status.CompletionTime = &now
+	job.Status.Succeeded = 1
+	job.Status.Active = 0
+	job.Status.Conditions = append(job.Status.Conditions,
+		batchv1.JobCondition{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, Reason: "CompletionsReached",
+			Message: "Reached expected number of succeeded pods", LastProbeTime: now, LastTransitionTime: now},
+		batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, Reason: "CompletionsReached",
+			Message: "Reached expected number of succeeded pods", LastProbeTime: now, LastTransitionTime: now})
+	return ignoreConflict(k.client.Status().Update(ctx, job))
+}
+
+func finished(job *batchv1.Job) bool {
+	for _, cond := range job.Status.Conditions {
+		if (cond.Type == batchv1.JobComplete || cond.Type == batchv1.JobFailed) && cond.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoreConflict: a write that raced the controller is retried on the next tick.
+func ignoreConflict(err error) error {
+	if apierrors.IsConflict(err) {
+		return nil
+	}
+	return err
+}
