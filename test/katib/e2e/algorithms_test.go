@@ -37,7 +37,8 @@ func trainModel(trial *trialsv1beta1.Trial) Training {
 }
 
 // TestAlgorithms runs one Experiment per suggestion algorithm we serve, from testdata/<algorithm>.yaml
-// (every parameter type; minimize and maximize; several trials in parallel), all at once.
+// (every parameter type; minimize and maximize; several trials in parallel), all at once, and checks the
+// suggestion Deployment Katib made for each from our katib-config.
 func TestAlgorithms(t *testing.T) {
 	needCluster(t)
 	for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization"} {
@@ -49,8 +50,9 @@ func TestAlgorithms(t *testing.T) {
 			}
 			service := serve(t, exp)
 			createExperiment(t, exp, trainModel)
+			checkSuggestionDeployment(t, exp)
 			final, trials := waitCompleted(t, exp.Name, service)
 			checkSucceeded(t, final, trials)
-		})
+				})
 	}
 }

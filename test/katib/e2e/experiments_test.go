@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,11 +64,24 @@ func serve(t *testing.T, exp *experimentsv1beta1.Experiment, env ...string) *our
 	return startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), address, suggestionPort, env...)
 }
 
+// serveEarlyStopping starts our early-stopping service beside suggestion (same address, Katib's port 6788),
+// allowed to mark the suite's Trials early stopped.
+func serveEarlyStopping(t *testing.T, exp *experimentsv1beta1.Experiment, suggestion *ourService) *ourService {
+	t.Helper()
+	host, _, _ := net.SplitHostPort(suggestion.address)
+	return startService(t, exp.Spec.EarlyStopping.AlgorithmName, host, earlyStoppingPort,
+		"KUBECONFIG="+katib.Kubeconfig, "NAMESPACE="+namespace)
+}
+
 // createExperiment submits exp with trainer deciding how its Trials train; the test's cleanup deletes it
 // (the garbage collector removes its Trials, Suggestion, Deployment and Jobs).
-func createExperiment(t *testing.T, exp *experimentsv1beta1.Experiment, trainer Trainer) {
+func createExperiment(t *testing.T, exp *experimentsv1beta1.Experiment, trainer Trainer, earlyStopping ...*ourService) {
 	t.Helper()
-	standIn.Train(exp.Name, trainer)
+	address := ""
+	if len(earlyStopping) > 0 {
+		address = earlyStopping[0].address
+	}
+	standIn.Train(exp.Name, trainer, address)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := katib.Client.Create(ctx, exp); err != nil {

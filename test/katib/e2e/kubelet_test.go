@@ -5,6 +5,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
 	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
@@ -45,7 +48,7 @@ type kubelet struct {
 	dbManager api_pb.DBManagerClient
 
 	mu       sync.Mutex
-	trainers map[string]Trainer // by Experiment name
+	trainers map[string]registration // by Experiment name
 	done     map[string]bool    // Jobs already finished, by name
 	errs     []error
 }
@@ -56,7 +59,7 @@ func startKubelet(ctx context.Context, c client.Client, namespace, dbManagerAddr
 		return nil, nil, err
 	}
 	k := &kubelet{client: c, namespace: namespace, dbManager: api_pb.NewDBManagerClient(conn),
-		trainers: map[string]Trainer{}, done: map[string]bool{}}
+		trainers: map[string]registration{}, done: map[string]bool{}}
 	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() {
@@ -73,11 +76,18 @@ func startKubelet(ctx context.Context, c client.Client, namespace, dbManagerAddr
 	return k, func() { cancel(); <-stopped; conn.Close() }, nil
 }
 
-// Train registers how the Trials of one Experiment train.
-func (k *kubelet) Train(experiment string, trainer Trainer) {
+type registration struct {
+	trainer Trainer
+	// earlyStopping is the Experiment's early-stopping service (host:port), if it has one.
+	earlyStopping string
+}
+
+// Train registers how the Trials of one Experiment train, and where its early-stopping service listens
+// ("" for none): the stand-in applies each Trial's early-stopping rules as Katib's metrics collector does.
+func (k *kubelet) Train(experiment string, trainer Trainer, earlyStopping string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.trainers[experiment] = trainer
+	k.trainers[experiment] = registration{trainer, earlyStopping}
 }
 
 // Errors returns what went wrong in the stand-in so far (a test fails on them).
@@ -149,21 +159,30 @@ func (k *kubelet) run(ctx context.Context, job *batchv1.Job) error {
 			return err
 		}
 		k.mu.Lock()
-		trainer := k.trainers[trial.Labels[consts.LabelExperimentName]]
+		reg, ok := k.trainers[trial.Labels[consts.LabelExperimentName]]
 		k.mu.Unlock()
-		if trainer == nil {
+		if !ok {
 			return nil // not this suite's Experiment (yet)
 		}
-		training := trainer(trial)
+		training := reg.trainer(trial)
 		logs := training.Logs
 		if training.Unavailable {
 			logs = []*api_pb.MetricLog{{TimeStamp: time.Now().UTC().Format(time.RFC3339Nano),
 				Metric: &api_pb.Metric{Name: trial.Spec.Objective.ObjectiveMetricName, Value: consts.UnavailableMetricValue}}}
 		}
+		stopAt := earlyStoppingPoint(trial, logs)
+		if stopAt >= 0 {
+			logs = logs[:stopAt+1]
+		}
 		if _, err := k.dbManager.ReportObservationLog(ctx, &api_pb.ReportObservationLogRequest{
 			TrialName: trial.Name, ObservationLog: &api_pb.ObservationLog{MetricLogs: logs},
 		}); err != nil {
 			return fmt.Errorf("ReportObservationLog: %w", err)
+		}
+		if stopAt >= 0 {
+			if err := setTrialStatus(ctx, reg.earlyStopping, trial.Name); err != nil {
+				return err
+			}
 		}
 		k.mu.Lock()
 		k.done[job.Name] = true
@@ -201,4 +220,79 @@ func ignoreConflict(err error) error {
 		return nil
 	}
 	return err
+}
+
+// earlyStoppingPoint applies the Trial's early-stopping rules to its logs the way Katib v0.19's file metrics
+// collector does, and returns the index of the log at which the last rule was met (the training is stopped
+// there), or -1. The objective is compared by its best value so far; a rule with a start step is checked at
+// that step of its metric only.
+func earlyStoppingPoint(trial *trialsv1beta1.Trial, logs []*api_pb.MetricLog) int {
+	rules := slices.Clone(trial.Spec.EarlyStoppingRules)
+	if len(rules) == 0 {
+		return -1
+	}
+	objective := trial.Spec.Objective.ObjectiveMetricName
+	maximize := trial.Spec.Objective.Type == commonv1beta1.ObjectiveTypeMaximize
+	stepsLeft := map[string]int{}
+	for _, r := range rules {
+		if r.StartStep != 0 {
+			stepsLeft[r.Name] = r.StartStep
+		}
+	}
+	var best *float64
+	for i, log := range logs {
+		value, err := strconv.ParseFloat(log.Metric.Value, 64)
+		if err != nil {
+			continue
+		}
+		if log.Metric.Name == objective {
+			if best == nil || (maximize && value > *best) || (!maximize && value < *best) {
+				best = &value
+			}
+			value = *best
+		}
+		for j := 0; j < len(rules); j++ {
+			r := rules[j]
+			if r.Name != log.Metric.Name {
+				continue
+			}
+			if _, counted := stepsLeft[r.Name]; counted {
+				stepsLeft[r.Name]--
+				if stepsLeft[r.Name] != 0 {
+					continue
+				}
+			}
+			limit, err := strconv.ParseFloat(r.Value, 64)
+			if err != nil {
+				continue
+			}
+			met := (r.Comparison == commonv1beta1.ComparisonTypeEqual && value == limit) ||
+				(r.Comparison == commonv1beta1.ComparisonTypeLess && value < limit) ||
+				(r.Comparison == commonv1beta1.ComparisonTypeGreater && value > limit)
+			if met {
+				rules = slices.Delete(rules, j, j+1)
+				j--
+			}
+		}
+		if len(rules) == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// setTrialStatus asks the early-stopping service to mark the Trial early stopped, as the collector does.
+func setTrialStatus(ctx context.Context, address, trial string) error {
+	if address == "" {
+		return fmt.Errorf("trial %s met its early-stopping rules, but its Experiment registered no early-stopping service", trial)
+	}
+	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := api_pb.NewEarlyStoppingClient(conn).SetTrialStatus(ctx, &api_pb.SetTrialStatusRequest{TrialName: trial}); err != nil {
+		return fmt.Errorf("SetTrialStatus(%s) at %s: %w", trial, address, err)
+	}
+	return nil
 }

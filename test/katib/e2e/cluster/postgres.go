@@ -117,7 +117,9 @@ func (c *Cluster) startDBManager() error {
 	p, err := c.start(ProcessSpec{Name: "katib-db-manager", Binary: c.binary("katib-db-manager"),
 		Args: []string{"--listen-address=" + c.DBManagerAddress, "--connect-timeout=60s"},
 		Env: []string{
-			"DB_NAME=postgres", "DB_USER=katib", "DB_PASSWORD=",
+			// Trust authentication ignores the password, but the DB manager's connection string needs one:
+			// an empty value would swallow the next keyword.
+			"DB_NAME=postgres", "DB_USER=katib", "DB_PASSWORD=unused",
 			"KATIB_POSTGRESQL_DB_HOST=127.0.0.1", fmt.Sprintf("KATIB_POSTGRESQL_DB_PORT=%d", pgPort),
 			"KATIB_POSTGRESQL_DB_DATABASE=postgres",
 		}})
