@@ -53,6 +53,6 @@ func TestAlgorithms(t *testing.T) {
 			checkSuggestionDeployment(t, exp)
 			final, trials := waitCompleted(t, exp.Name, service)
 			checkSucceeded(t, final, trials)
-				})
+		})
 	}
 }

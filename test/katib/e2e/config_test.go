@@ -12,11 +12,12 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	configv1beta1 "github.com/kubeflow/katib/pkg/apis/config/v1beta1"
 	experimentsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/experiments/v1beta1"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/deploy"
 )
 
 // shippedKatibConfig is the KatibConfig in the katib-config ConfigMap that the cluster holds, after checking
@@ -29,19 +30,15 @@ func shippedKatibConfig(t *testing.T) *configv1beta1.KatibConfig {
 	if err := katib.Client.Get(ctx, client.ObjectKey{Namespace: "kubeflow", Name: consts.KatibConfigMapName}, inCluster); err != nil {
 		t.Fatalf("the katib-config ConfigMap: %v", err)
 	}
-	rendered, err := renderKatibConfig()
+	shipped, err := deploy.KatibConfigMap()
 	if err != nil {
-		t.Fatal(err)
-	}
-	shipped := &corev1.ConfigMap{}
-	if err := yaml.Unmarshal(rendered, shipped); err != nil {
 		t.Fatal(err)
 	}
 	if !equality.Semantic.DeepEqual(inCluster.Data, shipped.Data) {
 		t.Fatalf("the katib-config ConfigMap Katib reads differs from deploy/katib-config rendered")
 	}
-	config := &configv1beta1.KatibConfig{}
-	if err := yaml.Unmarshal([]byte(inCluster.Data[consts.LabelKatibConfigTag]), config); err != nil {
+	config, err := deploy.DecodeKatibConfig([]byte(inCluster.Data[deploy.KatibConfigKey]))
+	if err != nil {
 		t.Fatalf("katib-config.yaml: %v", err)
 	}
 	return config

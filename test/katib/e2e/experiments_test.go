@@ -24,6 +24,9 @@ import (
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
 	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/repo"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/services"
 )
 
 // experimentTimeout bounds one Experiment; at about a second per trial it is far more than needed.
@@ -32,7 +35,7 @@ const experimentTimeout = 8 * time.Minute
 // loadExperiment reads testdata/<file>, an Experiment manifest like those of deploy/examples.
 func loadExperiment(t *testing.T, file string) *experimentsv1beta1.Experiment {
 	t.Helper()
-	manifest, err := os.ReadFile(filepath.Join("testdata", file))
+	manifest, err := os.ReadFile(filepath.Join(repo.Root(), "test/katib/e2e/testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,32 +57,32 @@ func programOf(algorithm string) string {
 
 // serve starts our suggestion service for exp on a loopback address of its own and points the Service name
 // the controller will dial at it.
-func serve(t *testing.T, exp *experimentsv1beta1.Experiment, env ...string) *ourService {
+func serve(t *testing.T, exp *experimentsv1beta1.Experiment) *services.Process {
 	t.Helper()
-	address := serviceAddress()
+	host := serviceAddress()
 	service := exp.Name + "-" + exp.Spec.Algorithm.AlgorithmName
-	if err := katib.Hosts().Set(service+"."+namespace, address); err != nil {
+	if err := katib.Hosts().Set(service+"."+namespace, host); err != nil {
 		t.Fatal(err)
 	}
-	return startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), address, suggestionPort, env...)
+	return startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), host, suggestionPort, nil)
 }
 
 // serveEarlyStopping starts our early-stopping service beside suggestion (same address, Katib's port 6788),
 // allowed to mark the suite's Trials early stopped.
-func serveEarlyStopping(t *testing.T, exp *experimentsv1beta1.Experiment, suggestion *ourService) *ourService {
+func serveEarlyStopping(t *testing.T, exp *experimentsv1beta1.Experiment, suggestion *services.Process) *services.Process {
 	t.Helper()
-	host, _, _ := net.SplitHostPort(suggestion.address)
+	host, _, _ := net.SplitHostPort(suggestion.Address)
 	return startService(t, exp.Spec.EarlyStopping.AlgorithmName, host, earlyStoppingPort,
-		"KUBECONFIG="+katib.Kubeconfig, "NAMESPACE="+namespace)
+		map[string]string{"KUBECONFIG": katib.Kubeconfig, "NAMESPACE": namespace})
 }
 
 // createExperiment submits exp with trainer deciding how its Trials train; the test's cleanup deletes it
 // (the garbage collector removes its Trials, Suggestion, Deployment and Jobs).
-func createExperiment(t *testing.T, exp *experimentsv1beta1.Experiment, trainer Trainer, earlyStopping ...*ourService) {
+func createExperiment(t *testing.T, exp *experimentsv1beta1.Experiment, trainer Trainer, earlyStopping ...*services.Process) {
 	t.Helper()
 	address := ""
 	if len(earlyStopping) > 0 {
-		address = earlyStopping[0].address
+		address = earlyStopping[0].Address
 	}
 	standIn.Train(exp.Name, trainer, address)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -96,7 +99,7 @@ func createExperiment(t *testing.T, exp *experimentsv1beta1.Experiment, trainer 
 
 // waitCompleted polls exp until Katib marks it completed (or the timeout passes) and returns it with its
 // Trials; failing, it shows the Experiment's and Trials' conditions and the end of the controller's log.
-func waitCompleted(t *testing.T, name string, services ...*ourService) (*experimentsv1beta1.Experiment, []trialsv1beta1.Trial) {
+func waitCompleted(t *testing.T, name string, processes ...*services.Process) (*experimentsv1beta1.Experiment, []trialsv1beta1.Trial) {
 	t.Helper()
 	deadline := time.Now().Add(experimentTimeout)
 	for {
@@ -109,7 +112,7 @@ func waitCompleted(t *testing.T, name string, services ...*ourService) (*experim
 			t.Fatalf("Experiment %s: the cluster went down: %v", name, err)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Experiment %s not completed within %s\n%s", name, experimentTimeout, describe(exp, trials, services))
+			t.Fatalf("Experiment %s not completed within %s\n%s", name, experimentTimeout, describe(exp, trials, processes))
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
@@ -131,7 +134,7 @@ func getExperiment(t *testing.T, name string) (*experimentsv1beta1.Experiment, [
 	return exp, trials.Items
 }
 
-func describe(exp *experimentsv1beta1.Experiment, trials []trialsv1beta1.Trial, services []*ourService) string {
+func describe(exp *experimentsv1beta1.Experiment, trials []trialsv1beta1.Trial, processes []*services.Process) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Experiment conditions:\n")
 	for _, c := range exp.Status.Conditions {
@@ -146,8 +149,9 @@ func describe(exp *experimentsv1beta1.Experiment, trials []trialsv1beta1.Trial, 
 		fmt.Fprintf(&b, "  trial %s %v: %s\n", trial.Name, trial.Spec.ParameterAssignments, last)
 	}
 	fmt.Fprintf(&b, "end of the Katib controller's log (%s):\n%s\n", katib.ControllerLog, tail(katib.ControllerLog, 4000))
-	for _, s := range services {
-		fmt.Fprintf(&b, "end of %s's log:\n%s\n", s.Name, s.Tail(2000))
+	for _, s := range processes {
+		logs := s.Logs()
+		fmt.Fprintf(&b, "end of %s's log:\n%s\n", s.Name, logs[max(0, len(logs)-2000):])
 	}
 	return b.String()
 }

@@ -13,6 +13,8 @@ import (
 	experimentsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/experiments/v1beta1"
 	suggestionsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/suggestions/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/services"
 )
 
 // TestValidationFailureReachesTheUser: a setting our service refuses in ValidateAlgorithmSettings fails the
@@ -77,9 +79,9 @@ func TestServiceRestartChangesNothing(t *testing.T) {
 		createExperiment(t, exp, trainModel)
 		if restart {
 			waitSucceededTrials(t, exp.Name, 3)
-			host := service.address[:strings.LastIndex(service.address, ":")]
-			service.Stop(10 * time.Second)
-			service = startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), host, suggestionPort)
+			host := service.Address[:strings.LastIndex(service.Address, ":")]
+			service.Stop()
+			service = startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), host, suggestionPort, nil)
 		}
 		final, trials := waitCompleted(t, exp.Name, service)
 		checkSucceeded(t, final, trials)
@@ -146,7 +148,7 @@ func TestMetricsUnavailableTrialIsNotRepeated(t *testing.T) {
 	})
 	final, trials := waitCompleted(t, exp.Name, service)
 	if !final.IsSucceeded() {
-		t.Errorf("Experiment did not succeed\n%s", describe(final, trials, []*ourService{service}))
+		t.Errorf("Experiment did not succeed\n%s", describe(final, trials, []*services.Process{service}))
 	}
 	if len(trials) != 8 {
 		t.Errorf("%d Trials, want the 8 points of the grid", len(trials))

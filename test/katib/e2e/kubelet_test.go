@@ -49,7 +49,7 @@ type kubelet struct {
 
 	mu       sync.Mutex
 	trainers map[string]registration // by Experiment name
-	done     map[string]bool    // Jobs already finished, by name
+	done     map[string]bool         // Jobs already finished, by name
 	errs     []error
 }
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/e2e/cluster"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/deploy"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/repo"
 )
 
 // requiredVariable, when 1 (CI sets it), turns every reason to skip the suite into a failure.
@@ -24,7 +26,6 @@ const requiredVariable = "KATIB_E2E_REQUIRED"
 const namespace = "katib-e2e"
 
 var (
-	repoRoot   = mustAbs("../../..")
 	katib      *cluster.Cluster
 	standIn    *kubelet
 	skipReason string
@@ -61,16 +62,21 @@ func run(m *testing.M) int {
 }
 
 func runWithCluster(m *testing.M, workDir string) int {
-	configMap, err := renderKatibConfig()
+	configMap, err := deploy.Render("katib-config")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
+		return 1
+	}
+	katibDir, err := repo.KatibModuleDir()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
 		return 1
 	}
 	started := time.Now()
 	ctx := context.Background()
 	katib, err = cluster.Start(ctx, cluster.Options{
 		BinDir:         binDir(),
-		KatibDir:       katibSourceDir(),
+		KatibDir:       katibDir,
 		KatibConfigMap: configMap,
 		Namespace:      namespace,
 		WorkDir:        workDir,
@@ -109,13 +115,13 @@ func prerequisites() error {
 			missing = append(missing, fmt.Sprintf("%s (run test/katib/e2e/build.sh)", name))
 		}
 	}
-	for _, name := range []string{"etcd", "kustomize", "node", "unshare"} {
-		if _, err := lookPath(name); err != nil {
+	for _, name := range []string{"etcd", "node", "unshare"} {
+		if _, err := exec.LookPath(name); err != nil {
 			missing = append(missing, name+" on PATH (etcd: apt-get install etcd-server)")
 		}
 	}
-	if _, err := os.Stat(filepath.Join(repoRoot, "dist/services/random/main.js")); err != nil {
-		missing = append(missing, "dist/ (npm run build)")
+	if _, err := repo.ServiceEntryPoint("random"); err != nil {
+		missing = append(missing, err.Error())
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("the e2e suite needs: %s", strings.Join(missing, "; "))
@@ -123,55 +129,11 @@ func prerequisites() error {
 	return nil
 }
 
-func lookPath(name string) (string, error) {
-	if name == "kustomize" {
-		if gopath, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-			candidate := filepath.Join(strings.TrimSpace(string(gopath)), "bin", "kustomize")
-			if _, err := os.Stat(candidate); err == nil {
-				return candidate, nil
-			}
-		}
-	}
-	return exec.LookPath(name)
-}
-
-// renderKatibConfig is `kustomize build deploy/katib-config`: the ConfigMap exactly as we ship it.
-func renderKatibConfig() ([]byte, error) {
-	kustomize, err := lookPath("kustomize")
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(kustomize, "build", filepath.Join(repoRoot, "deploy/katib-config"))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("kustomize build deploy/katib-config: %w", err)
-	}
-	return out, nil
-}
-
 func binDir() string {
 	if dir := os.Getenv("KATIB_E2E_BIN_DIR"); dir != "" {
 		return dir
 	}
-	return mustAbs(".bin")
-}
-
-// katibSourceDir is Katib v0.19.0's module in the Go module cache (the version go.mod requires).
-func katibSourceDir() string {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/kubeflow/katib").Output()
-	if err != nil {
-		panic(fmt.Sprintf("go list -m github.com/kubeflow/katib: %v", err))
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func mustAbs(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		panic(err)
-	}
-	return abs
+	return filepath.Join(repo.Root(), "test/katib/e2e/.bin")
 }
 
 // needCluster skips a test only where the whole suite cannot run (see unavailable).

@@ -17,6 +17,8 @@ import (
 	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/services"
 )
 
 // TestMedianStop: trials created once two have succeeded carry the rule our medianstop service computed from
@@ -45,7 +47,7 @@ func TestMedianStop(t *testing.T) {
 	checkSuggestionDeployment(t, exp)
 	final, trials := waitCompleted(t, exp.Name, suggestion, stopper)
 	if !final.IsSucceeded() {
-		t.Fatalf("Experiment did not succeed\n%s", describe(final, trials, []*ourService{suggestion, stopper}))
+		t.Fatalf("Experiment did not succeed\n%s", describe(final, trials, []*services.Process{suggestion, stopper}))
 	}
 	if len(trials) != int(*final.Spec.MaxTrialCount) {
 		t.Errorf("%d Trials, want %d", len(trials), *final.Spec.MaxTrialCount)

@@ -28,9 +28,9 @@ const stopTimeout = 30 * time.Second
 // Process is one running service.
 type Process struct {
 	Name string
-	// Port is the gRPC port on 127.0.0.1, learnt from the service's "listening" log line.
+	// Port is the gRPC port, learnt from the service's "listening" log line.
 	Port int
-	// Address is 127.0.0.1:Port.
+	// Address is host:Port, where host is 127.0.0.1 or the BIND_ADDRESS given in env.
 	Address string
 
 	cmd    *exec.Cmd
@@ -39,8 +39,9 @@ type Process struct {
 }
 
 // Start runs the service named by its folder under services/ (random, grid, tpe, bayesianoptimization,
-// medianstop) on free ports bound to 127.0.0.1, waits until it reports listening, and registers its stop with
-// t.Cleanup, so it ends with the test whether the test passed or not. env adds to the environment.
+// medianstop) on free ports bound to 127.0.0.1 (env may set PORT and BIND_ADDRESS), waits until it reports
+// listening, and registers its stop with t.Cleanup, so it ends with the test whether the test passed or not.
+// env adds to the environment.
 func Start(t testing.TB, service string, env map[string]string) *Process {
 	t.Helper()
 	entry, err := repo.ServiceEntryPoint(service)
@@ -70,12 +71,16 @@ func Start(t testing.TB, service string, env map[string]string) *Process {
 		_ = cmd.Wait()
 		close(process.exited)
 	}()
-	t.Cleanup(process.stop)
+	t.Cleanup(process.Stop)
+	host := "127.0.0.1"
+	if bind, ok := env["BIND_ADDRESS"]; ok {
+		host = bind
+	}
 
 	select {
 	case port := <-listening:
 		process.Port = port
-		process.Address = fmt.Sprintf("127.0.0.1:%d", port)
+		process.Address = fmt.Sprintf("%s:%d", host, port)
 		return process
 	case <-process.exited:
 		t.Fatalf("%s exited before it was listening: %s; output:\n%s", service, cmd.ProcessState, output.String())
@@ -110,8 +115,9 @@ func (p *Process) readLogs(stdout io.Reader, listening chan<- int) {
 	}
 }
 
-// stop sends SIGTERM (the service drains and exits 0) and kills the process if it has not ended in time.
-func (p *Process) stop() {
+// Stop sends SIGTERM (the service drains and exits 0) and kills the process if it has not ended in time.
+// The test's cleanup calls it; a test may call it earlier (a restart), after which it does nothing.
+func (p *Process) Stop() {
 	select {
 	case <-p.exited:
 		return
