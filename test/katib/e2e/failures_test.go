@@ -137,6 +137,7 @@ func assignmentOrder(t *testing.T, experiment string) []string {
 // completes without metrics; Katib omits it from later requests, and the Experiment still covers the grid.
 func TestMetricsUnavailableTrialIsNotRepeated(t *testing.T) {
 	needCluster(t)
+	skipUntilOmittedTrialsFix(t)
 	t.Parallel()
 	exp := loadExperiment(t, "grid-metrics-unavailable.yaml")
 	service := serve(t, exp)
