@@ -22,7 +22,6 @@ import (
 	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	experimentsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/experiments/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
-	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
 
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/repo"
@@ -281,17 +280,27 @@ func checkBestTrial(t *testing.T, exp *experimentsv1beta1.Experiment, trials []t
 	}
 }
 
-// logs are the metric logs of a training that reports each value in values, one a second apart, in order.
-func logs(metric string, values ...float64) []*api_pb.MetricLog {
-	start := time.Now().UTC().Add(-time.Duration(len(values)) * time.Second)
-	out := make([]*api_pb.MetricLog, len(values))
-	for i, v := range values {
-		out[i] = &api_pb.MetricLog{
-			TimeStamp: start.Add(time.Duration(i) * time.Second).Format(time.RFC3339Nano),
-			Metric:    &api_pb.Metric{Name: metric, Value: strconv.FormatFloat(v, 'g', -1, 64)},
+// column is one metric's value at each epoch of a training.
+type column struct {
+	metric string
+	values []float64
+}
+
+// epochLines is what a training prints: a line per epoch, starting with its time (RFC 3339, a second apart,
+// the last one now), then each metric as name=value, e.g. "2026-01-02T03:04:05Z epoch 2: loss=0.5".
+func epochLines(columns ...column) []string {
+	epochs := len(columns[0].values)
+	start := time.Now().UTC().Add(-time.Duration(epochs-1) * time.Second)
+	lines := make([]string, epochs)
+	for i := range epochs {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s epoch %d:", start.Add(time.Duration(i)*time.Second).Format(time.RFC3339Nano), i+1)
+		for _, c := range columns {
+			fmt.Fprintf(&b, " %s=%s", c.metric, strconv.FormatFloat(c.values[i], 'g', -1, 64))
 		}
+		lines[i] = b.String()
 	}
-	return out
+	return lines
 }
 
 // assignment returns the value a Trial assigns to a parameter.

@@ -5,8 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -20,32 +19,35 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
 	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
 	"github.com/kubeflow/katib/pkg/controller.v1beta1/consts"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/collector"
 )
 
-// Training is what "running" a Trial's Job produces, decided by the test that owns the Experiment.
+// Training is what "running" a Trial's Job prints: lines such as "<RFC 3339 time> loss=0.25", which the
+// stand-in reads with Katib's own metrics-collector code. Lines naming no metric make a Trial whose
+// collector finds none, and so reports its objective "unavailable", as Katib's does.
 type Training struct {
-	// Logs are reported to the DB manager, as Katib's metrics collector would, before the Job completes.
-	Logs []*api_pb.MetricLog
-	// Unavailable reports the objective as "unavailable" instead, as Katib's file metrics collector does
-	// when the training printed none.
-	Unavailable bool
+	Lines []string
 }
 
 // Trainer maps a Trial to its Training; it must be a function of the Trial's assignments.
 type Trainer func(trial *trialsv1beta1.Trial) Training
 
-// kubelet stands in for what a real cluster's kubelet and Job controller do for Katib: it marks each
-// suggestion Deployment available, and "runs" each Trial's Job: reports the Trial's metrics to the DB
-// manager, then gives the Job the status a finished Job has. It polls rather than watches: simple, and the
+// kubelet stands in for what a real cluster's kubelet, Job controller and Katib's metrics-collector sidecar
+// do: it marks each suggestion Deployment available, and "runs" each Trial's Job: applies the Trial's
+// early-stopping rules to what the training prints and reports the metrics to the DB manager, as Katib's file
+// metrics collector does (calling the early-stopping service's SetTrialStatus when the rules stop the
+// training), then gives the Job the status a finished Job has. It polls rather than watches: simple, and the
 // controller requeues anyway.
 type kubelet struct {
 	client    client.Client
 	namespace string
 	dbManager api_pb.DBManagerClient
+	// collectorDir receives each Trial's printed lines, the file Katib's collector code parses.
+	collectorDir string
 
 	mu       sync.Mutex
 	trainers map[string]registration // by Experiment name
@@ -53,12 +55,11 @@ type kubelet struct {
 	errs     []error
 }
 
-func startKubelet(ctx context.Context, c client.Client, namespace, dbManagerAddress string) (*kubelet, func(), error) {
-	conn, err := grpc.NewClient(dbManagerAddress, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
+func startKubelet(ctx context.Context, c client.Client, namespace string, db api_pb.DBManagerClient, collectorDir string) (*kubelet, func(), error) {
+	if err := os.MkdirAll(collectorDir, 0o755); err != nil {
 		return nil, nil, err
 	}
-	k := &kubelet{client: c, namespace: namespace, dbManager: api_pb.NewDBManagerClient(conn),
+	k := &kubelet{client: c, namespace: namespace, dbManager: db, collectorDir: collectorDir,
 		trainers: map[string]registration{}, done: map[string]bool{}}
 	ctx, cancel := context.WithCancel(ctx)
 	stopped := make(chan struct{})
@@ -73,7 +74,7 @@ func startKubelet(ctx context.Context, c client.Client, namespace, dbManagerAddr
 			}
 		}
 	}()
-	return k, func() { cancel(); <-stopped; conn.Close() }, nil
+	return k, func() { cancel(); <-stopped }, nil
 }
 
 type registration struct {
@@ -164,22 +165,13 @@ func (k *kubelet) run(ctx context.Context, job *batchv1.Job) error {
 		if !ok {
 			return nil // not this suite's Experiment (yet)
 		}
-		training := reg.trainer(trial)
-		logs := training.Logs
-		if training.Unavailable {
-			logs = []*api_pb.MetricLog{{TimeStamp: time.Now().UTC().Format(time.RFC3339Nano),
-				Metric: &api_pb.Metric{Name: trial.Spec.Objective.ObjectiveMetricName, Value: consts.UnavailableMetricValue}}}
+		lines := reg.trainer(trial).Lines
+		n, stopped := collector.StopLine(lines, trial.Spec.EarlyStoppingRules, trial.Spec.Objective, metricsFilters(trial))
+		metrics := append([]string{trial.Spec.Objective.ObjectiveMetricName}, trial.Spec.Objective.AdditionalMetricNames...)
+		if _, err := collector.Report(ctx, k.dbManager, k.collectorDir, trial.Name, lines[:n], metrics, metricsFilters(trial)); err != nil {
+			return fmt.Errorf("collecting metrics: %w", err)
 		}
-		stopAt := earlyStoppingPoint(trial, logs)
-		if stopAt >= 0 {
-			logs = logs[:stopAt+1]
-		}
-		if _, err := k.dbManager.ReportObservationLog(ctx, &api_pb.ReportObservationLogRequest{
-			TrialName: trial.Name, ObservationLog: &api_pb.ObservationLog{MetricLogs: logs},
-		}); err != nil {
-			return fmt.Errorf("ReportObservationLog: %w", err)
-		}
-		if stopAt >= 0 {
+		if stopped {
 			if err := setTrialStatus(ctx, reg.earlyStopping, trial.Name); err != nil {
 				return err
 			}
@@ -222,63 +214,13 @@ func ignoreConflict(err error) error {
 	return err
 }
 
-// earlyStoppingPoint applies the Trial's early-stopping rules to its logs the way Katib v0.19's file metrics
-// collector does, and returns the index of the log at which the last rule was met (the training is stopped
-// there), or -1. The objective is compared by its best value so far; a rule with a start step is checked at
-// that step of its metric only.
-func earlyStoppingPoint(trial *trialsv1beta1.Trial, logs []*api_pb.MetricLog) int {
-	rules := slices.Clone(trial.Spec.EarlyStoppingRules)
-	if len(rules) == 0 {
-		return -1
+// metricsFilters are the Experiment's metric filters, if it set any (Katib's default one otherwise).
+func metricsFilters(trial *trialsv1beta1.Trial) []string {
+	source := trial.Spec.MetricsCollector.Source
+	if source == nil || source.Filter == nil {
+		return nil
 	}
-	objective := trial.Spec.Objective.ObjectiveMetricName
-	maximize := trial.Spec.Objective.Type == commonv1beta1.ObjectiveTypeMaximize
-	stepsLeft := map[string]int{}
-	for _, r := range rules {
-		if r.StartStep != 0 {
-			stepsLeft[r.Name] = r.StartStep
-		}
-	}
-	var best *float64
-	for i, log := range logs {
-		value, err := strconv.ParseFloat(log.Metric.Value, 64)
-		if err != nil {
-			continue
-		}
-		if log.Metric.Name == objective {
-			if best == nil || (maximize && value > *best) || (!maximize && value < *best) {
-				best = &value
-			}
-			value = *best
-		}
-		for j := 0; j < len(rules); j++ {
-			r := rules[j]
-			if r.Name != log.Metric.Name {
-				continue
-			}
-			if _, counted := stepsLeft[r.Name]; counted {
-				stepsLeft[r.Name]--
-				if stepsLeft[r.Name] != 0 {
-					continue
-				}
-			}
-			limit, err := strconv.ParseFloat(r.Value, 64)
-			if err != nil {
-				continue
-			}
-			met := (r.Comparison == commonv1beta1.ComparisonTypeEqual && value == limit) ||
-				(r.Comparison == commonv1beta1.ComparisonTypeLess && value < limit) ||
-				(r.Comparison == commonv1beta1.ComparisonTypeGreater && value > limit)
-			if met {
-				rules = slices.Delete(rules, j, j+1)
-				j--
-			}
-		}
-		if len(rules) == 0 {
-			return i
-		}
-	}
-	return -1
+	return source.Filter.MetricsFormat
 }
 
 // setTrialStatus asks the early-stopping service to mark the Trial early stopped, as the collector does.

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/e2e/cluster"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/dbmanager"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/deploy"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/postgres"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/repo"
 )
 
@@ -26,75 +28,77 @@ const requiredVariable = "KATIB_E2E_REQUIRED"
 const namespace = "katib-e2e"
 
 var (
-	katib      *cluster.Cluster
-	standIn    *kubelet
-	skipReason string
+	katib     *cluster.Cluster
+	dbManager *dbmanager.Manager
+	standIn   *kubelet
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
+// TestEndToEnd brings the cluster up once and runs every Experiment of the suite on it, in parallel.
+func TestEndToEnd(t *testing.T) {
 	if reason := unavailable(); reason != "" {
 		if os.Getenv(requiredVariable) == "1" {
-			fmt.Fprintf(os.Stderr, "FAIL: the e2e suite cannot run here, and %s=1: %s\n", requiredVariable, reason)
-			return 1
+			t.Fatalf("the e2e suite cannot run here, and %s=1: %s", requiredVariable, reason)
 		}
-		fmt.Fprintf(os.Stderr, "SKIP: the e2e suite cannot run here: %s\n", reason)
-		skipReason = reason
-		return m.Run()
+		t.Skipf("the e2e suite cannot run here: %s", reason)
 	}
 	if err := prerequisites(); err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
-		return 1
+		t.Fatal(err)
 	}
-	workDir, err := os.MkdirTemp("", "katib-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	code := runWithCluster(m, workDir)
-	if code == 0 {
-		os.RemoveAll(workDir)
-	} else {
-		fmt.Fprintf(os.Stderr, "e2e: logs of every process are kept in %s/logs\n", workDir)
-	}
-	return code
+	startCluster(t)
+	t.Run("experiments", func(t *testing.T) {
+		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization"} {
+			t.Run(algorithm, func(t *testing.T) { testAlgorithm(t, algorithm) })
+		}
+		t.Run("medianstop", testMedianStop)
+		t.Run("validation-failure", testValidationFailureReachesTheUser)
+		t.Run("service-restart", testServiceRestartChangesNothing)
+		t.Run("metrics-unavailable", testMetricsUnavailableTrialIsNotRepeated)
+	})
 }
 
-func runWithCluster(m *testing.M, workDir string) int {
+// startCluster starts PostgreSQL, Katib's DB manager, the cluster and the kubelet stand-in, all stopped when
+// the test ends; on a failure it keeps the work directory with every program's log and prints its path.
+func startCluster(t *testing.T) {
+	workDir, err := os.MkdirTemp("", "katib-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("logs of every program are kept in %s/logs", workDir)
+		} else {
+			_ = os.RemoveAll(workDir)
+		}
+	})
 	configMap, err := deploy.Render("katib-config")
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
-		return 1
+		t.Fatal(err)
 	}
 	katibDir, err := repo.KatibModuleDir()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
-		return 1
+		t.Fatal(err)
 	}
 	started := time.Now()
-	ctx := context.Background()
-	katib, err = cluster.Start(ctx, cluster.Options{
-		BinDir:         binDir(),
-		KatibDir:       katibDir,
-		KatibConfigMap: configMap,
-		Namespace:      namespace,
-		WorkDir:        workDir,
+	dbManager = dbmanager.Start(t, postgres.Start(t))
+	katib, err = cluster.Start(context.Background(), cluster.Options{
+		BinDir:           binDir(),
+		KatibDir:         katibDir,
+		KatibConfigMap:   configMap,
+		Namespace:        namespace,
+		WorkDir:          workDir,
+		DBManagerAddress: dbManager.Address,
 	})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "FAIL: cluster start: %v\n", err)
-		return 1
+		t.Fatalf("cluster start: %v", err)
 	}
-	defer katib.Stop()
-	fmt.Fprintf(os.Stderr, "e2e: cluster with Katib up in %s (work directory %s)\n", time.Since(started).Round(time.Second), workDir)
-	var stopKubelet func()
-	standIn, stopKubelet, err = startKubelet(ctx, katib.Client, namespace, katib.DBManagerAddress)
+	t.Cleanup(katib.Stop)
+	t.Logf("cluster with Katib up in %s (work directory %s)", time.Since(started).Round(time.Second), workDir)
+	var stop func()
+	standIn, stop, err = startKubelet(context.Background(), katib.Client, namespace, dbManager.Client, filepath.Join(workDir, "collector"))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		t.Fatal(err)
 	}
-	defer stopKubelet()
-	return m.Run()
+	t.Cleanup(stop)
 }
 
 // unavailable says why this machine cannot run the suite at all: the only accepted reasons are a missing Go
@@ -110,7 +114,7 @@ func unavailable() string {
 // prerequisites checks the programs the suite needs besides those it builds, saying how to get each.
 func prerequisites() error {
 	var missing []string
-	for _, name := range []string{"kube-apiserver", "kube-controller-manager", "katib-controller", "katib-db-manager"} {
+	for _, name := range []string{"kube-apiserver", "kube-controller-manager", "katib-controller"} {
 		if _, err := os.Stat(filepath.Join(binDir(), name)); err != nil {
 			missing = append(missing, fmt.Sprintf("%s (run test/katib/e2e/build.sh)", name))
 		}
@@ -136,12 +140,9 @@ func binDir() string {
 	return filepath.Join(repo.Root(), "test/katib/e2e/.bin")
 }
 
-// needCluster skips a test only where the whole suite cannot run (see unavailable).
-func needCluster(t *testing.T) {
+// checkCluster fails a test at once if a program of the cluster has died.
+func checkCluster(t *testing.T) {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
 	if err := katib.Failed(); err != nil {
 		t.Fatalf("the cluster is down: %v", err)
 	}

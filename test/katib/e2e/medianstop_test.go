@@ -15,17 +15,16 @@ import (
 	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
 	api_pb "github.com/kubeflow/katib/pkg/apis/manager/v1beta1"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/dbmanager"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/services"
 )
 
-// TestMedianStop: trials created once two have succeeded carry the rule our medianstop service computed from
+// testMedianStop: trials created once two have succeeded carry the rule our medianstop service computed from
 // the DB manager's logs; the first trial with a rule trains badly and is stopped by it through our
 // SetTrialStatus; the Experiment goes on (that trial is in every later request) and succeeds.
-func TestMedianStop(t *testing.T) {
-	needCluster(t)
+func testMedianStop(t *testing.T) {
+	checkCluster(t)
 	t.Parallel()
 	exp := loadExperiment(t, "medianstop.yaml")
 	suggestion := serve(t, exp)
@@ -41,7 +40,7 @@ func TestMedianStop(t *testing.T) {
 			median, _ := strconv.ParseFloat(trial.Spec.EarlyStoppingRules[0].Value, 64)
 			loss = median + 5
 		}
-		return Training{Logs: logs("loss", loss+2, loss+1, loss)}
+		return Training{Lines: epochLines(column{"loss", []float64{loss + 2, loss + 1, loss}})}
 	}
 	createExperiment(t, exp, trainer, stopper)
 	checkSuggestionDeployment(t, exp)
@@ -118,14 +117,9 @@ func checkMedianRule(t *testing.T, trial *trialsv1beta1.Trial, trials []trialsv1
 // firstStepsAverage is the mean of the first n values of a Trial's metric in the DB manager, in time order.
 func firstStepsAverage(t *testing.T, trial, metric string, n int) float64 {
 	t.Helper()
-	conn, err := grpc.NewClient(katib.DBManagerAddress, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), dbmanager.CallTimeout)
 	defer cancel()
-	reply, err := api_pb.NewDBManagerClient(conn).GetObservationLog(ctx, &api_pb.GetObservationLogRequest{TrialName: trial, MetricName: metric})
+	reply, err := dbManager.Client.GetObservationLog(ctx, &api_pb.GetObservationLogRequest{TrialName: trial, MetricName: metric})
 	if err != nil {
 		t.Fatalf("GetObservationLog(%s): %v", trial, err)
 	}

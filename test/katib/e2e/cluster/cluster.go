@@ -1,7 +1,7 @@
 // Package cluster brings up, on this machine and without containers, what an Experiment needs from a
 // Kubernetes cluster with Katib installed: etcd, kube-apiserver, a kube-controller-manager running only the
-// garbage-collector and namespace controllers, Katib's CRDs, webhooks and controller, and Katib's DB manager
-// on a throwaway PostgreSQL. There is no kubelet: the suite stands in for it (see package e2e).
+// garbage-collector and namespace controllers, and Katib's CRDs, webhooks and controller, which uses the DB
+// manager it is given. There is no kubelet: the suite stands in for it (see package e2e).
 package cluster
 
 import (
@@ -19,7 +19,7 @@ import (
 
 // Options says where the programs and Katib's manifests are and what to install.
 type Options struct {
-	// BinDir holds kube-apiserver, kube-controller-manager, katib-controller and katib-db-manager (build.sh).
+	// BinDir holds kube-apiserver, kube-controller-manager and katib-controller (build.sh).
 	BinDir string
 	// KatibDir is Katib v0.19.0's source: its CRDs and webhook manifests are installed from there.
 	KatibDir string
@@ -29,6 +29,8 @@ type Options struct {
 	Namespace string
 	// WorkDir receives data directories, certificates and one log file per program.
 	WorkDir string
+	// DBManagerAddress is host:port of Katib's DB manager, for the controller.
+	DBManagerAddress string
 }
 
 // Cluster is a running control plane with Katib. Stop ends every process it started.
@@ -37,8 +39,6 @@ type Cluster struct {
 	Config     *rest.Config
 	Client     client.Client
 	Kubeconfig string
-	// DBManagerAddress is host:port of Katib's DB manager, as the controller and our services reach it.
-	DBManagerAddress string
 	// ControllerLog is the Katib controller's log file.
 	ControllerLog string
 
@@ -88,9 +88,6 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	if err := c.applyManifest(ctx, opts.KatibConfigMap); err != nil {
 		return nil, fmt.Errorf("katib-config ConfigMap: %w", err)
 	}
-	if err := c.startDBManager(); err != nil {
-		return nil, err
-	}
 	if err := c.startKatibController(ctx, ca); err != nil {
 		return nil, err
 	}
@@ -98,6 +95,7 @@ func Start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 }
 
 // Stop ends every process in reverse order of start and undoes what Start changed outside WorkDir.
+// Stopping a stopped cluster does nothing.
 func (c *Cluster) Stop() {
 	for i := len(c.processes) - 1; i >= 0; i-- {
 		c.processes[i].Stop(10 * time.Second)

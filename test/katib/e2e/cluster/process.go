@@ -19,15 +19,12 @@ type Process struct {
 	err     error
 }
 
-// ProcessSpec says how to start a program: its binary, arguments, extra environment and, when not empty,
-// the user to run it as (PostgreSQL refuses to run as root).
+// ProcessSpec says how to start a program: its binary, arguments and extra environment.
 type ProcessSpec struct {
 	Name   string
 	Binary string
 	Args   []string
 	Env    []string
-	Dir    string
-	User   *syscall.Credential
 }
 
 // StartProcess starts spec in its own process group, with stdout and stderr appended to <logDir>/<name>.log.
@@ -40,10 +37,9 @@ func StartProcess(logDir string, spec ProcessSpec) (*Process, error) {
 	}
 	cmd := exec.Command(spec.Binary, spec.Args...)
 	cmd.Env = append(os.Environ(), spec.Env...)
-	cmd.Dir = spec.Dir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: spec.User}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
@@ -127,4 +123,15 @@ func waitFor(p *Process, timeout time.Duration, what string, ready func() error)
 			return fmt.Errorf("%s: no %s within %s (last: %v); end of %s:\n%s", p.Name, what, timeout, err, p.LogPath, p.Tail(3000))
 		}
 	}
+}
+
+// runWithTimeout runs cmd to its end, killing it after timeout, and returns its combined output.
+func runWithTimeout(cmd *exec.Cmd, timeout time.Duration) ([]byte, error) {
+	timer := time.AfterFunc(timeout, func() {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+		}
+	})
+	defer timer.Stop()
+	return cmd.CombinedOutput()
 }
