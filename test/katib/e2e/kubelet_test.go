@@ -33,7 +33,8 @@ type Training struct {
 	Lines []string
 }
 
-// Trainer maps a Trial to its Training; it must be a function of the Trial's assignments.
+// Trainer decides a Trial's Training from the Trial (its assignments, and for a test of early stopping, its
+// rules).
 type Trainer func(trial *trialsv1beta1.Trial) Training
 
 // kubelet stands in for what a real cluster's kubelet, Job controller and Katib's metrics-collector sidecar
@@ -51,7 +52,7 @@ type kubelet struct {
 
 	mu       sync.Mutex
 	trainers map[string]registration // by Experiment name
-	done     map[string]bool         // Jobs already finished, by name
+	done     map[string]bool         // Jobs whose metrics have been reported, by name
 	errs     []error
 }
 
@@ -91,7 +92,7 @@ func (k *kubelet) Train(experiment string, trainer Trainer, earlyStopping string
 	k.trainers[experiment] = registration{trainer, earlyStopping}
 }
 
-// Errors returns what went wrong in the stand-in so far (a test fails on them).
+// Errors fails t with whatever went wrong in the stand-in so far.
 func (k *kubelet) Errors(t *testing.T) {
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -44,13 +45,17 @@ func (c *Cluster) startKatibController(ctx context.Context, ca *certificateAutho
 	if err := c.writeControllerConfig(configFile, webhookPort, healthz, fmt.Sprintf("127.0.0.1:%d", ports[2])); err != nil {
 		return err
 	}
+	dbHost, dbPort, err := net.SplitHostPort(c.DBManagerAddress)
+	if err != nil {
+		return fmt.Errorf("DB manager address: %w", err)
+	}
 	controller := []string{c.binary("katib-controller"), "--katib-config=" + configFile}
 	binary, args := inOwnMountNamespace(map[string]string{hosts.Path: "/etc/hosts", certDir: katibCertDir}, controller)
 	p, err := c.start(ProcessSpec{Name: "katib-controller", Binary: binary, Args: args, Env: []string{
 		"KUBECONFIG=" + c.Kubeconfig,
 		"KATIB_CORE_NAMESPACE=" + katibNamespace,
-		"KATIB_DB_MANAGER_SERVICE_IP=127.0.0.1",
-		"KATIB_DB_MANAGER_SERVICE_PORT=" + portOf(c.DBManagerAddress),
+		"KATIB_DB_MANAGER_SERVICE_IP=" + dbHost,
+		"KATIB_DB_MANAGER_SERVICE_PORT=" + dbPort,
 		// Set and empty: the controller then dials IP:PORT instead of IP.NAMESPACE:PORT.
 		"KATIB_DB_MANAGER_SERVICE_NAMESPACE=",
 	}})
@@ -84,7 +89,9 @@ func (c *Cluster) writeControllerConfig(path string, webhookPort int, healthz, m
 			"healthzAddr":          healthz,
 			"metricsAddr":          metrics,
 			"enableLeaderElection": false,
-			"trialResources":       []string{"Job.v1.batch"},
+			// Only Jobs: the other kinds we ship (TFJob, PyTorchJob, ...) are the Kubeflow training operator's,
+			// whose CRDs this cluster does not have.
+			"trialResources": []string{"Job.v1.batch"},
 		},
 	}
 	out, err := yaml.Marshal(config)
@@ -163,15 +170,6 @@ func httpOK(url string) func() error {
 		}
 		return nil
 	}
-}
-
-func portOf(address string) string {
-	for i := len(address) - 1; i >= 0; i-- {
-		if address[i] == ':' {
-			return address[i+1:]
-		}
-	}
-	return address
 }
 
 // registerWebhooks installs Katib's webhook configurations as its manifests ship them, except that each
