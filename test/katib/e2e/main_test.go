@@ -46,7 +46,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	startCluster(t)
 	t.Run("experiments", func(t *testing.T) {
-		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization"} {
+		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization", "sobol", "cmaes"} {
 			t.Run(algorithm, func(t *testing.T) { testAlgorithm(t, algorithm) })
 		}
 		t.Run("medianstop", testMedianStop)
