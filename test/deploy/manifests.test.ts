@@ -289,6 +289,9 @@ describe('deploy/examples', () => {
       const used = [...(container!.command as string[]).join(' ').matchAll(/\$\{trialParameters\.(\w+)\}/g)].map((match) => match[1]);
       assert.deepEqual(used.sort(), trialParameters.map((parameter) => parameter.name).sort());
       assert.ok(spec.maxTrialCount >= spec.parallelTrialCount);
+      if (spec.earlyStopping !== undefined) {
+        assert.equal(spec.trialTemplate.retain, true, 'an early-stopping Experiment keeps its trials, or Katib stalls waiting for their metrics');
+      }
     });
   }
 });
