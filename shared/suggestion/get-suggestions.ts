@@ -69,7 +69,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     points.push(...repeatAssignments(space, history, points, repeated));
     warnings.push(
       `the search space has no unused assignment left for ${repeated} of the ${count} requested (${space.isFinite ? `${space.size} distinct assignments, ` : ''}` +
-        `${used.size} used by the trials in the request); ${repeated} repeat the best trials' assignments, as re-evaluations`,
+        `${history.usedKeys.size} used by the trials in the request); ${repeated} repeat the best trials' assignments, as re-evaluations`,
     );
   }
   return {

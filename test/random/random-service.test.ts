@@ -146,7 +146,7 @@ describe('the random service as a process', () => {
     const line = await callLine((entry) => entry['experiment'] === 'used-up' && entry['method'] === 'GetSuggestions');
     assert.equal(line['code'], 'OK');
     assert.equal(line['repeated'], 2);
-    assert.match(String((line['warnings'] as string[]).at(-1)), /no unused assignment left for 2 of the 2 requested/);
+    assert.match(String((line['warnings'] as string[]).at(-1)), /no unused assignment left for 2 of the 2 requested \(2 distinct assignments, 2 used by the trials in the request\)/);
     assert.equal(repeated(await scrape()), repeated(before) + 2);
   });
 });
