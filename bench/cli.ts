@@ -4,6 +4,7 @@
  * services and Python baselines, times services directly, and writes results, tables and plots.
  */
 import { LATENCY_USAGE, latencyCommand } from './commands/latency-command.js';
+import { LINEAR_ALGEBRA_USAGE, linearAlgebraCommand } from './commands/linear-algebra-command.js';
 import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
 import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
 import { RUN_USAGE, runCommand } from './commands/run-command.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise
   latency: { usage: LATENCY_USAGE, run: latencyCommand },
   report: { usage: REPORT_USAGE, run: reportCommand },
   problems: { usage: PROBLEMS_USAGE, run: problemsCommand },
+  'linear-algebra': { usage: LINEAR_ALGEBRA_USAGE, run: linearAlgebraCommand },
 };
 
 function usage(): string {

@@ -42,7 +42,17 @@ describe('bench CLI', () => {
     const revision = readFileSync(repoPath('dist', 'REVISION'), 'utf8').trim();
     assert.equal(await bench('--version'), `bench ${version} (revision ${revision})\n`);
     const help = await bench('--help');
-    for (const command of ['run', 'latency', 'report', 'problems']) assert.match(help, new RegExp(`^npm run bench -- ${command}`, 'm'));
+    for (const command of ['run', 'latency', 'report', 'problems', 'linear-algebra']) assert.match(help, new RegExp(`^npm run bench -- ${command}`, 'm'));
+  });
+
+  it('times our linear algebra against ml-matrix, and both agree', async () => {
+    const printed = await bench('linear-algebra', '--sizes', '5,40', '--repeats', '1');
+    const rows = printed.trim().split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim()));
+    assert.deepEqual(rows.map((row) => row[1]), ['5', '40']);
+    for (const row of rows) {
+      for (const cell of row.slice(2, 5)) assert.match(cell!, /^\d+(\.\d+)? \/ \d+(\.\d+)?$/, `timings ${cell}`);
+      for (const difference of row[5]!.split(', ')) assert.ok(Number(difference) < 1e-10, `ours and ml-matrix differ by ${difference}`);
+    }
   });
 
   it('runs experiments against an external endpoint given with --target', async () => {
