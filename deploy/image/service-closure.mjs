@@ -21,11 +21,13 @@ export const ENTRY_MODULE = 'dist/main.js';
 
 const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
 
-// Static import and re-export forms as tsc emits them, plus import() with a literal specifier.
+// Static import and re-export forms as tsc emits them, import() with a literal specifier, and a module's own
+// files named by new URL('./file.js', import.meta.url) (a service's worker entry, which its main.js starts).
 const IMPORT_PATTERNS = [
   /\bimport\s+(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]/g,
   /\bexport\s+(?:\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s+from\s+['"]([^'"]+)['"]/g,
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  /\bnew\s+URL\(\s*['"](\.{1,2}\/[^'"]+\.js)['"]\s*,\s*import\.meta\.url\s*\)/g,
 ];
 
 export function checkServiceName(service) {
@@ -61,7 +63,7 @@ function packageName(specifier) {
 const BUILTINS = new Set(builtinModules);
 
 /**
- * Walks the static import graph from dist/services/<service>/main.js.
+ * Walks the static import graph from dist/services/<service>/main.js (worker entries included).
  * Returns the files reached (relative to root) and the npm packages they import.
  */
 export function serviceClosure(root, service) {
@@ -114,7 +116,7 @@ export function imagePackageJson(projectPackage, packages) {
 
 export function entryModuleSource(service) {
   checkServiceName(service);
-  return `// The image's entry point: the ${service} service. Worker threads re-run this file, as they would main.js.\n` +
+  return `// The image's entry point: the ${service} service. Its worker threads start services/${service}/worker.js.\n` +
     `import './services/${service}/main.js';\n`;
 }
 

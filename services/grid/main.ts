@@ -1,4 +1,5 @@
 import { runSuggestionService } from '../../shared/server/suggestion-service.js';
 import { gridService } from './service.js';
 
-runSuggestionService(gridService);
+// The process entry; each worker thread starts worker.ts instead.
+runSuggestionService(gridService, new URL('./worker.js', import.meta.url));

@@ -1,5 +1,4 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
 import type { SuggestionServiceDefinition } from '../algorithm/service-definition.js';
 import { getSuggestions } from '../suggestion/get-suggestions.js';
@@ -87,22 +86,19 @@ function suggestionTasks(registry: AlgorithmRegistry): Record<SuggestionTask, (b
 }
 
 /**
- * The whole main of a suggestion service. The same module runs in the main thread (gRPC, health, metrics) and
- * in each worker thread (the algorithms), so a service's main.ts is one call.
+ * The process entry of a suggestion service (its main.ts): configuration, gRPC, health, metrics, and a pool of
+ * worker threads that each start `workerEntry`, the service's worker.ts, where the algorithms run. Nothing of the
+ * process entry runs in a worker, and nothing of the worker entry in the main thread.
  */
-export function runSuggestionService(definition: SuggestionServiceDefinition): void {
-  const registry = new AlgorithmRegistry(definition.algorithms);
-  if (!isMainThread) {
-    serveWorkerJobs(parentPort!, suggestionTasks(registry));
-    return;
-  }
+export function runSuggestionService(definition: SuggestionServiceDefinition, workerEntry: URL): void {
+  if (!isMainThread) throw new Error(`${definition.service}: main.js is the process entry; worker threads start ${workerEntry.href}`);
   void runService({
     name: definition.service,
     summary: `the Katib suggestion service for ${definition.algorithms.map((algorithm) => algorithm.name).join(', ')}`,
     defaultPort: definition.port,
     bindings(config) {
-      const pool = config.workerThreads > 0 ? new WorkerPool(pathToFileURL(process.argv[1]!), config.workerThreads) : undefined;
-      const compute = pool ? workerCompute(pool) : inlineCompute(registry);
+      const pool = config.workerThreads > 0 ? new WorkerPool(workerEntry, config.workerThreads) : undefined;
+      const compute = pool ? workerCompute(pool) : inlineCompute(new AlgorithmRegistry(definition.algorithms));
       return {
         bindings: [suggestionBinding(compute)],
         extraHealthNames: [KATIB_SUGGESTION_HEALTH_NAME],
@@ -111,4 +107,10 @@ export function runSuggestionService(definition: SuggestionServiceDefinition): v
       };
     },
   });
+}
+
+/** The worker entry of a suggestion service (its worker.ts): answers the jobs its process entry's pool sends. */
+export function serveSuggestionWorker(definition: SuggestionServiceDefinition): void {
+  if (isMainThread || parentPort === null) throw new Error(`${definition.service}: worker.js is a worker thread's entry; start main.js`);
+  serveWorkerJobs(parentPort, suggestionTasks(new AlgorithmRegistry(definition.algorithms)));
 }

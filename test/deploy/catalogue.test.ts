@@ -39,6 +39,12 @@ describe('services/catalogue.ts', () => {
         assert.equal(facts.port, entry.port);
       });
 
+      if (!earlyStopping) {
+        test('has a worker entry beside its process entry', () => {
+          assert.ok(existsSync(join(REPO_ROOT, 'services', entry.service, 'worker.ts')), `services/${entry.service}/worker.ts is missing`);
+        });
+      }
+
       test('package.json has its start script', () => {
         assert.equal(scripts[`start:${entry.service}`], `node dist/services/${entry.service}/main.js`);
       });

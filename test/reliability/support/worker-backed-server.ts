@@ -5,11 +5,11 @@ import { createLogger } from '../../../shared/server/logger.js';
 import { KATIB_SUGGESTION_HEALTH_NAME, suggestionBinding, workerCompute } from '../../../shared/server/suggestion-service.js';
 import { WorkerPool } from '../../../shared/server/worker-pool.js';
 import { SuggestionClient } from '../../support/clients.js';
-import { serviceEntryPoint } from '../../../bench/targets/service-process.js';
+import { repoPath } from '../../../shared/repo-root.js';
 
 /**
  * A service's gRPC host in this process on 127.0.0.1, computing in worker threads that run the service's own
- * compiled main.js, exactly as the service process does.
+ * compiled worker entry (worker.js), exactly as the service process does.
  *
  * The fuzzer uses this rather than the inline test server: an algorithm that loops forever would block the
  * test process itself with inline compute, and the run would hang instead of failing. Here the loop ties up
@@ -52,7 +52,7 @@ export class WorkerBackedServer {
   }
 
   private async open(): Promise<void> {
-    const pool = new WorkerPool(pathToFileURL(serviceEntryPoint(this.service)), this.workers);
+    const pool = new WorkerPool(pathToFileURL(repoPath('dist', 'services', this.service, 'worker.js')), this.workers);
     this.host = await startHost({
       bindings: [suggestionBinding(workerCompute(pool))],
       extraHealthNames: [KATIB_SUGGESTION_HEALTH_NAME],
