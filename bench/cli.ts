@@ -8,7 +8,7 @@ import { LINEAR_ALGEBRA_USAGE, linearAlgebraCommand } from './commands/linear-al
 import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
 import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
 import { RUN_USAGE, runCommand } from './commands/run-command.js';
-import { messageOf } from '../shared/errors/service-error.js';
+import { messageOf } from '../shared/errors/message-of.js';
 import { describeBuild, readBuildInfo } from '../shared/server/build-info.js';
 
 const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> | void }> = {

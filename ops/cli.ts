@@ -4,7 +4,7 @@
  * katib-config ConfigMap in place. Reaches the cluster like kubectl: KUBECONFIG, ~/.kube/config, or the pod's
  * service account.
  */
-import { messageOf } from '../shared/errors/service-error.js';
+import { messageOf } from '../shared/errors/message-of.js';
 import { describeBuild, readBuildInfo } from '../shared/server/build-info.js';
 import { ConfigMapStore } from './katib-config/config-map-store.js';
 import { chooseRegistrations, KATIB_CONFIG_SOURCE, sourceRegistrations } from './katib-config/registration-entries.js';

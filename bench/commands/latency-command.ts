@@ -15,7 +15,7 @@ import { formatMiB, formatNumber } from '../report/number-format.js';
 import { renderSvg } from '../report/render-svg.js';
 import { openTarget, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
 import { integerListOption, integerOption, positiveDecimalOption, targetsOption, timestampedName } from './option-values.js';
-import { messageOf } from '../../shared/errors/service-error.js';
+import { messageOf } from '../../shared/errors/message-of.js';
 
 export const LATENCY_USAGE = `npm run bench -- latency [options]
   Times GetSuggestions directly: a request with H succeeded trials (random points of the problem with their

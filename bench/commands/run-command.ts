@@ -15,7 +15,7 @@ import { printReport, writeReport } from '../report/write-report.js';
 import { LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { openTarget, settingsForSeed, type Target } from '../targets/target.js';
 import { integerOption, namesOption, targetsOption, timestampedName } from './option-values.js';
-import { messageOf } from '../../shared/errors/service-error.js';
+import { messageOf } from '../../shared/errors/message-of.js';
 
 export const RUN_USAGE = `npm run bench -- run [options]
   Runs simulated Katib experiments against each target, on each problem, for each seed.

@@ -4,7 +4,7 @@ import { InvalidAssignmentError, parseAssignmentValues, type ParameterValues } f
 import { assignmentKey } from './assignment-key.js';
 import { experimentMessage, katibSendsTrial, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
 import type { SuggestionEndpoint } from './suggestion-endpoint.js';
-import { messageOf } from '../../shared/errors/service-error.js';
+import { messageOf } from '../../shared/errors/message-of.js';
 
 /** One finished trial, in the order trials finished. */
 export interface TrialRecord {

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { messageOf } from '../../shared/errors/service-error.js';
+import { messageOf } from '../../shared/errors/message-of.js';
 import { repoPath } from '../../shared/repo-root.js';
 import { readPeakRssKib, startListeningProcess, type ExitStatus } from './listening-process.js';
 

@@ -1,3 +1,4 @@
+import { messageOf } from '../../shared/errors/message-of.js';
 import { runService } from '../../shared/server/run-service.js';
 import { DbManagerClient } from './db-manager/db-manager-client.js';
 import { EarlyAverageCache } from './early-average-cache.js';
@@ -26,7 +27,7 @@ void runService({
     };
     openTrials().then(
       (store) => logger.info({ namespace: store.namespace }, 'trials are marked early stopped in this namespace'),
-      (error: unknown) => logger.warn({ error: (error as Error).message }, 'SetTrialStatus will fail until this is fixed'),
+      (error: unknown) => logger.warn({ error: messageOf(error) }, 'SetTrialStatus will fail until this is fixed'),
     );
     return {
       bindings: [earlyStoppingBinding({ logs: dbManager, cache: new EarlyAverageCache(), trials: openTrials, now: () => new Date() })],

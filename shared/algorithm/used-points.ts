@@ -1,4 +1,4 @@
-import { failedPrecondition } from '../errors/service-error.js';
+import { spaceExhausted } from '../errors/service-error.js';
 import type { Rng } from '../random/rng.js';
 import { ENUMERABLE_SIZE, type Point, type SearchSpace } from '../space/search-space.js';
 
@@ -51,7 +51,7 @@ export class UsedPoints {
    * FAILED_PRECONDITION when none is left; the shared pipeline then hands out repeats (see get-suggestions.ts).
    */
   takeRandom(rng: Rng): Point {
-    if (this.remaining <= 0) throw failedPrecondition(`the search space has no unused points left (${this.space.size} in all)`);
+    if (this.remaining <= 0) throw spaceExhausted(`the search space has no unused points left (${this.space.size} in all)`);
     for (let attempt = 0; attempt < REJECTION_ATTEMPTS; attempt++) {
       const point = this.space.canonical(this.space.sample(rng));
       if (this.add(point)) return point;
@@ -65,7 +65,7 @@ export class UsedPoints {
         const point = this.space.canonical(this.space.uniformPoint(rng));
         if (this.add(point)) return point;
       }
-      throw failedPrecondition(
+      throw spaceExhausted(
         `the search space has no unused assignments left that ${UNIFORM_ATTEMPTS} random draws could find ` +
           `(${this.keys.size} are used; a DOUBLE range may be too narrow to hold more distinct values)`,
       );
@@ -84,7 +84,7 @@ export class UsedPoints {
       if (this.add(point)) return point;
       removeSorted(this.unusedIndices, index);
     }
-    throw failedPrecondition(`the search space has no unused assignments left (${this.keys.size} are used)`);
+    throw spaceExhausted(`the search space has no unused assignments left (${this.keys.size} are used)`);
   }
 }
 

@@ -1,12 +1,24 @@
 /**
- * The failures a service reports to its caller. The kinds are named after the gRPC status they become
- * (see server/status-mapping.ts), but nothing here depends on gRPC, so algorithm code can throw them.
+ * The failures a service reports to its caller, named by what went wrong. Nothing here knows gRPC, so algorithm
+ * and adapter code can throw them; server/status-mapping.ts is the one place that turns a kind into a status.
  */
 export type ErrorKind =
-  | 'INVALID_ARGUMENT'
-  | 'FAILED_PRECONDITION'
-  | 'NOT_FOUND'
-  | 'UNAVAILABLE';
+  /** A spec, setting or request field is wrong; the user has to change it. */
+  | 'invalid-request'
+  /** Every distinct assignment of the search space is taken. */
+  | 'space-exhausted'
+  /** The process lacks configuration a call needs (where the trials are, how to reach the Kubernetes API). */
+  | 'not-configured'
+  /** The service account may not do what the call needs. */
+  | 'not-permitted'
+  /** The trial the call names does not exist. */
+  | 'trial-not-found'
+  /** A service we depend on (Katib's DB manager, the Kubernetes API) is unreachable, slow or failing. */
+  | 'dependency-unavailable'
+  /** Another writer kept changing the object we were updating; a retry later may succeed. */
+  | 'write-contention'
+  /** This process is draining; another replica, or this one restarted, will answer. */
+  | 'shutting-down';
 
 export class ServiceError extends Error {
   constructor(
@@ -20,20 +32,39 @@ export class ServiceError extends Error {
 
 /** A bad experiment spec, setting or request field: the message names the field, the value and what was expected. */
 export function invalidArgument(message: string): ServiceError {
-  return new ServiceError('INVALID_ARGUMENT', message);
+  return new ServiceError('invalid-request', message);
 }
 
-/** The request is well formed but cannot be served in the experiment's current state (e.g. an exhausted space). */
-export function failedPrecondition(message: string): ServiceError {
-  return new ServiceError('FAILED_PRECONDITION', message);
+/** No unused assignment is left for the request. */
+export function spaceExhausted(message: string): ServiceError {
+  return new ServiceError('space-exhausted', message);
+}
+
+export function notConfigured(message: string): ServiceError {
+  return new ServiceError('not-configured', message);
+}
+
+export function notPermitted(message: string): ServiceError {
+  return new ServiceError('not-permitted', message);
+}
+
+export function trialNotFound(message: string): ServiceError {
+  return new ServiceError('trial-not-found', message);
+}
+
+export function dependencyUnavailable(message: string): ServiceError {
+  return new ServiceError('dependency-unavailable', message);
+}
+
+export function writeContention(message: string): ServiceError {
+  return new ServiceError('write-contention', message);
+}
+
+export function shuttingDown(message: string): ServiceError {
+  return new ServiceError('shutting-down', message);
 }
 
 /** Renders a value for an error message so that empty and padded strings stay visible. */
 export function quote(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
-}
-
-/** The message of anything thrown: an Error's message, or the thrown value as text. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Server as HttpServer } from 'node:http';
-import { ServiceError } from '../errors/service-error.js';
+import { ServiceError, shuttingDown } from '../errors/service-error.js';
 import { readBuildInfo, type BuildInfo } from './build-info.js';
 import { ConfigError, type ServiceConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -168,26 +168,20 @@ function wrapUnary(
       else if (error instanceof ServiceError) deps.logger.warn({ ...line, error: error.message }, 'call');
       else deps.logger.error({ ...line, err: error }, 'call');
     };
-    if (!deps.drain.open) {
-      finish(grpc.status.UNAVAILABLE);
-      callback({ code: grpc.status.UNAVAILABLE, details: 'the service is shutting down; retry on another replica' });
-      return;
-    }
+    const fail = (error: unknown) => {
+      const grpcStatus = toGrpcStatus(error);
+      finish(grpcStatus.code, error);
+      callback(grpcStatus);
+    };
+    if (!deps.drain.open) return fail(shuttingDown('the service is shutting down; retry on another replica'));
     const context: CallContext = { annotate: (more) => Object.assign(fields, more) };
     deps.drain.track(
       Promise.resolve()
         .then(() => handler(call.request, context))
-        .then(
-          (reply) => {
-            finish(grpc.status.OK);
-            callback(null, reply);
-          },
-          (error: unknown) => {
-            const grpcStatus = toGrpcStatus(error);
-            finish(grpcStatus.code, error);
-            callback(grpcStatus);
-          },
-        ),
+        .then((reply) => {
+          finish(grpc.status.OK);
+          callback(null, reply);
+        }, fail),
     );
   };
 }

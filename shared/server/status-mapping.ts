@@ -1,5 +1,23 @@
 import { status, type ServiceError as GrpcServiceError } from '@grpc/grpc-js';
-import { ServiceError } from '../errors/service-error.js';
+import { ServiceError, type ErrorKind } from '../errors/service-error.js';
+
+/** The gRPC code each kind of failure is answered with: what Katib's controller and users act on. */
+function grpcCodeOf(kind: ErrorKind): status {
+  switch (kind) {
+    case 'invalid-request':
+      return status.INVALID_ARGUMENT;
+    case 'space-exhausted':
+    case 'not-configured':
+    case 'not-permitted':
+      return status.FAILED_PRECONDITION;
+    case 'trial-not-found':
+      return status.NOT_FOUND;
+    case 'dependency-unavailable':
+    case 'write-contention':
+    case 'shutting-down':
+      return status.UNAVAILABLE;
+  }
+}
 
 /**
  * The one place where our errors become gRPC statuses. A ServiceError keeps its message (written for the user);
@@ -7,7 +25,7 @@ import { ServiceError } from '../errors/service-error.js';
  */
 export function toGrpcStatus(error: unknown): Pick<GrpcServiceError, 'code' | 'details'> & { message: string } {
   if (error instanceof ServiceError) {
-    return { code: status[error.kind], details: error.message, message: error.message };
+    return { code: grpcCodeOf(error.kind), details: error.message, message: error.message };
   }
   const details = 'internal error while handling the call; the service log has the details';
   return { code: status.INTERNAL, details, message: details };

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ServiceError, type ErrorKind } from '../errors/service-error.js';
+import { ServiceError, shuttingDown, type ErrorKind } from '../errors/service-error.js';
 import type { WorkerCounts } from './metrics.js';
 
 /** Fields a task adds to its call's log line; they cross the thread boundary with every reply, failed or not. */
@@ -54,7 +54,7 @@ export class WorkerPool {
    * The buffers in `transfer` move to the worker instead of being copied, and are unusable here afterwards.
    */
   run(task: string, request: unknown, annotate: Annotate, transfer: ArrayBuffer[] = []): Promise<unknown> {
-    if (this.closed) return Promise.reject(new ServiceError('UNAVAILABLE', 'the service is shutting down'));
+    if (this.closed) return Promise.reject(shuttingDown('the service is shutting down'));
     return new Promise((resolve, reject) => {
       this.queue.push({ job: { id: this.nextId++, task, request }, transfer, annotate, resolve, reject });
       this.dispatch();

@@ -115,14 +115,14 @@ function keepDistinct(proposed: readonly Point[], count: number, used: UsedPoint
 }
 
 /**
- * `propose()`, or no points when it reports the space used up (FAILED_PRECONDITION from UsedPoints: a space
+ * `propose()`, or no points when it reports the space used up (space-exhausted from UsedPoints: a space
  * whose size promised more unused points than random draws can find, such as a DOUBLE range a few decimals wide).
  */
 function exhaustionAsEmpty(propose: () => Point[]): Point[] {
   try {
     return propose();
   } catch (error) {
-    if (error instanceof ServiceError && error.kind === 'FAILED_PRECONDITION') return [];
+    if (error instanceof ServiceError && error.kind === 'space-exhausted') return [];
     throw error;
   }
 }

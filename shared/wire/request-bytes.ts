@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
-import { invalidArgument, messageOf } from '../errors/service-error.js';
+import { messageOf } from '../errors/message-of.js';
+import { invalidArgument } from '../errors/service-error.js';
 
 /**
  * A copy of `definition` whose handlers receive each request's encoded bytes instead of the decoded message.

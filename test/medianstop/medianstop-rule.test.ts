@@ -18,7 +18,7 @@ test('one rule at the median once enough trials have an average; none before', (
 function assertInvalid(run: () => unknown, ...fragments: string[]): void {
   assert.throws(run, (error: unknown) => {
     assert.ok(error instanceof ServiceError, String(error));
-    assert.equal(error.kind, 'INVALID_ARGUMENT');
+    assert.equal(error.kind, 'invalid-request');
     for (const fragment of fragments) assert.ok(error.message.includes(fragment), `${JSON.stringify(fragment)} not in: ${error.message}`);
     return true;
   });

@@ -54,7 +54,7 @@ test('conflicts are retried, then reported as UNAVAILABLE once they do not stop'
 
   const forever = new MemoryTrialStore({ status: { conditions: [] } }, Infinity);
   await assert.rejects(markTrialEarlyStopped(forever, 't', () => AT), (error: unknown) => {
-    assert.ok(error instanceof ServiceError && error.kind === 'UNAVAILABLE', String(error));
+    assert.ok(error instanceof ServiceError && error.kind === 'write-contention', String(error));
     assert.match(error.message, /trial "t" in namespace "memory" changed during each of 5 attempts/);
     return true;
   });
@@ -70,5 +70,5 @@ test('the namespace comes from NAMESPACE, else from the service account file', (
   assert.equal(trialNamespace({ NAMESPACE: 'team-b' }, read), 'team-b');
   assert.equal(trialNamespace({}, read), 'team-a');
   assert.throws(() => trialNamespace({}, () => ''), /serviceaccount\/namespace is empty and NAMESPACE is not set/);
-  assert.throws(() => trialNamespace({ NAMESPACE: ' ' }, () => { throw new Error('ENOENT'); }), (error: unknown) => error instanceof ServiceError && error.kind === 'FAILED_PRECONDITION');
+  assert.throws(() => trialNamespace({ NAMESPACE: ' ' }, () => { throw new Error('ENOENT'); }), (error: unknown) => error instanceof ServiceError && error.kind === 'not-configured');
 });

@@ -15,7 +15,7 @@ function rejection(raw: { name: string; value: string }[]): string {
     parseSettings(schema, raw, 'algorithm test');
   } catch (error) {
     assert.ok(error instanceof ServiceError);
-    assert.equal(error.kind, 'INVALID_ARGUMENT');
+    assert.equal(error.kind, 'invalid-request');
     return error.message;
   }
   assert.fail('expected the settings to be rejected');

@@ -27,7 +27,7 @@ describe('UsedPoints.takeRandom', () => {
       seen.add(space.key(point));
     }
     assert.equal(used.size, space.size);
-    assert.throws(() => used.takeRandom(rng), (error: unknown) => error instanceof ServiceError && error.kind === 'FAILED_PRECONDITION');
+    assert.throws(() => used.takeRandom(rng), (error: unknown) => error instanceof ServiceError && error.kind === 'space-exhausted');
   });
 
   it('gives the same points for the same generator', () => {

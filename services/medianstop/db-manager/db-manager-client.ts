@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { quote, ServiceError } from '../../../shared/errors/service-error.js';
+import { dependencyUnavailable, quote, type ServiceError } from '../../../shared/errors/service-error.js';
 import { katibApi } from '../../../shared/wire/katib-api.js';
 import type { DBManagerClient } from '../../../shared/wire/generated/api/v1/beta1/DBManager.js';
 import type { GetObservationLogReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetObservationLogReply.js';
@@ -91,12 +91,11 @@ function describeFailure(error: grpc.ServiceError, address: string, trialName: s
   const what = `GetObservationLog for trial ${quote(trialName)}`;
   switch (error.code) {
     case grpc.status.UNAVAILABLE:
-      return new ServiceError('UNAVAILABLE', `Katib's DB manager at ${address} is unreachable: ${what} failed ${attempts} time(s): ${error.details}`);
+      return dependencyUnavailable(`Katib's DB manager at ${address} is unreachable: ${what} failed ${attempts} time(s): ${error.details}`);
     case grpc.status.DEADLINE_EXCEEDED:
-      return new ServiceError('UNAVAILABLE', `Katib's DB manager at ${address} did not answer ${what} within ${deadlineMs} ms`);
+      return dependencyUnavailable(`Katib's DB manager at ${address} did not answer ${what} within ${deadlineMs} ms`);
     default:
-      return new ServiceError(
-        'UNAVAILABLE',
+      return dependencyUnavailable(
         `Katib's DB manager at ${address} failed ${what}: ${grpc.status[error.code] ?? error.code}: ${error.details}`,
       );
   }

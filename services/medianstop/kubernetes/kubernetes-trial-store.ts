@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { failedPrecondition, quote, ServiceError } from '../../../shared/errors/service-error.js';
+import { messageOf } from '../../../shared/errors/message-of.js';
+import { dependencyUnavailable, notConfigured, notPermitted, quote, trialNotFound, type ServiceError } from '../../../shared/errors/service-error.js';
 import type { TrialObject } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 
@@ -47,17 +48,17 @@ export class KubernetesTrialStore implements TrialStore {
     const trial = `trial ${quote(name)} in namespace ${quote(this.namespace)}`;
     if (!(error instanceof this.client.ApiException)) {
       const reason = error instanceof Error ? `${error.message}${causeOf(error)}` : String(error);
-      return new ServiceError('UNAVAILABLE', `the Kubernetes API at ${this.server} is unreachable while updating ${trial}: ${reason}`);
+      return dependencyUnavailable(`the Kubernetes API at ${this.server} is unreachable while updating ${trial}: ${reason}`);
     }
     const detail = statusMessage(error.body) ?? `HTTP ${error.code}`;
     switch (error.code) {
       case 404:
-        return new ServiceError('NOT_FOUND', `${trial} does not exist: ${detail}`);
+        return trialNotFound(`${trial} does not exist: ${detail}`);
       case 401:
       case 403:
-        return failedPrecondition(`the service account may not ${permission} in namespace ${quote(this.namespace)}: ${detail}`);
+        return notPermitted(`the service account may not ${permission} in namespace ${quote(this.namespace)}: ${detail}`);
       default:
-        return new ServiceError('UNAVAILABLE', `the Kubernetes API at ${this.server} failed for ${trial}: HTTP ${error.code}: ${detail}`);
+        return dependencyUnavailable(`the Kubernetes API at ${this.server} failed for ${trial}: HTTP ${error.code}: ${detail}`);
     }
   }
 }
@@ -134,11 +135,11 @@ export function trialNamespace(env: NodeJS.ProcessEnv, readFile: (path: string) 
   try {
     fromFile = readFile(SERVICE_ACCOUNT_NAMESPACE_FILE).trim();
   } catch (error) {
-    throw failedPrecondition(
-      `cannot tell which namespace the trials are in: NAMESPACE is not set and ${SERVICE_ACCOUNT_NAMESPACE_FILE} cannot be read (${(error as Error).message})`,
+    throw notConfigured(
+      `cannot tell which namespace the trials are in: NAMESPACE is not set and ${SERVICE_ACCOUNT_NAMESPACE_FILE} cannot be read (${messageOf(error)})`,
     );
   }
-  if (fromFile === '') throw failedPrecondition(`${SERVICE_ACCOUNT_NAMESPACE_FILE} is empty and NAMESPACE is not set`);
+  if (fromFile === '') throw notConfigured(`${SERVICE_ACCOUNT_NAMESPACE_FILE} is empty and NAMESPACE is not set`);
   return fromFile;
 }
 
@@ -153,13 +154,13 @@ export async function kubernetesTrialStore(env: NodeJS.ProcessEnv): Promise<Kube
   try {
     client = await import('@kubernetes/client-node');
   } catch (error) {
-    throw failedPrecondition(`the Kubernetes client library cannot be loaded on Node.js ${process.version}: ${(error as Error).message}`);
+    throw notConfigured(`the Kubernetes client library cannot be loaded on Node.js ${process.version}: ${messageOf(error)}`);
   }
   let config: KubeConfig;
   try {
     config = loadKubeConfig(client, env);
   } catch (error) {
-    throw failedPrecondition(`cannot load the Kubernetes client configuration: ${(error as Error).message}`);
+    throw notConfigured(`cannot load the Kubernetes client configuration: ${messageOf(error)}`);
   }
   return new KubernetesTrialStore(client, config, namespace);
 }

@@ -1,4 +1,4 @@
-import { invalidArgument, quote, ServiceError } from '../../../shared/errors/service-error.js';
+import { invalidArgument, quote, writeContention } from '../../../shared/errors/service-error.js';
 import { earlyStoppedCondition, withEarlyStoppedCondition } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 
@@ -35,8 +35,7 @@ export async function markTrialEarlyStopped(store: TrialStore, trialName: string
       if (!(error instanceof WriteConflict)) throw error;
     }
   }
-  throw new ServiceError(
-    'UNAVAILABLE',
+  throw writeContention(
     `trial ${quote(trialName)} in namespace ${quote(store.namespace)} changed during each of ${MAX_WRITE_ATTEMPTS} attempts to mark it early stopped; retry`,
   );
 }
