@@ -1,5 +1,4 @@
 import type { Dimension } from '../../shared/space/dimension.js';
-import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import type { SearchSpace } from '../../shared/space/search-space.js';
 import type { Cell, Lattice } from './truncated-normal-kernels.js';
 
@@ -11,7 +10,7 @@ export type ParzenDimension = NumericParzenDimension | ListParzenDimension | Fix
 
 export interface NumericParzenDimension {
   kind: 'numeric';
-  /** The prior kernel, in encoded units (see priorOf). */
+  /** The prior kernel, in encoded units (see UNIFORM_PRIOR). */
   prior: { centre: number; sigma: number };
   /** For an int or stepped double: its values and their cells; undefined for a continuous double. */
   lattice: Lattice | undefined;
@@ -47,22 +46,17 @@ function describeDimension(dimension: Dimension): ParzenDimension {
   const lattice = Number.isFinite(dimension.size);
   return {
     kind: 'numeric',
-    prior: priorOf(dimension, lattice),
+    prior: dimension.prior ?? UNIFORM_PRIOR,
     lattice: lattice ? { indexOf: (u) => dimension.indexOfUnit(u), cell: (index) => latticeCell(dimension, index) } : undefined,
   };
 }
 
 /**
- * The prior kernel. A uniform parameter gets optuna's and hyperopt's flat-ish prior: centred on the domain with
- * sigma equal to its width. A NORMAL or LOG_NORMAL parameter gets its declared distribution (centre of the
- * range on its scale, sigma a sixth of the range), so the model's prior agrees with the start-up trials' sampler.
+ * The prior kernel of a uniform parameter: optuna's and hyperopt's flat-ish prior, centred on the domain with
+ * sigma equal to its width. A NORMAL or LOG_NORMAL parameter's prior kernel is its declared distribution
+ * (Dimension.prior), so the model's prior agrees with the start-up trials' sampler.
  */
-function priorOf(dimension: Dimension, lattice: boolean): NumericParzenDimension['prior'] {
-  if (!(dimension instanceof NumericDimension) || !dimension.normalPrior) return { centre: 0.5, sigma: 1 };
-  const first = lattice ? dimension.unitOfIndex(0) : 0;
-  const last = lattice ? dimension.unitOfIndex(dimension.size - 1) : 1;
-  return { centre: (first + last) / 2, sigma: (last - first) / 6 };
-}
+const UNIFORM_PRIOR = { centre: 0.5, sigma: 1 };
 
 /**
  * The cell of lattice value `index`: its boundaries are half-way between neighbouring values' positions, and the

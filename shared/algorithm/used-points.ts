@@ -48,7 +48,7 @@ export class UsedPoints {
   /**
    * Takes and returns an unused point drawn from the space's own distributions, falling back to a uniform
    * choice among the unused points of a small finite space when draws keep hitting used ones. Throws
-   * FAILED_PRECONDITION when none is left; the shared pipeline then hands out repeats (see get-suggestions.ts).
+   * space-exhausted when none is left; the shared pipeline then hands out repeats (see get-suggestions.ts).
    */
   takeRandom(rng: Rng): Point {
     if (this.remaining <= 0) throw spaceExhausted(`the search space has no unused points left (${this.space.size} in all)`);

@@ -1,8 +1,7 @@
 import type { UsedPoints } from '../algorithm/used-points.js';
-import { normalCdf, normalQuantile } from '../numeric/normal.js';
 import type { Rng } from '../random/rng.js';
 import { rngFromText, seedIdentity } from '../random/seed.js';
-import { NumericDimension } from '../space/numeric-dimension.js';
+import { normalPriorQuantile } from '../space/prior.js';
 import type { Point, SearchSpace } from '../space/search-space.js';
 import { ScrambledSobol } from '../numeric/scrambled-sobol.js';
 
@@ -70,16 +69,5 @@ export class SobolDesign {
 
 /** A uniform u in [0, 1) moved to the parameter's declared distribution on its encoding. */
 function shapeByDistribution(dimension: SearchSpace['dimensions'][number], u: number): number {
-  if (!(dimension instanceof NumericDimension) || !dimension.normalPrior) return u;
-  // A normal centred between the end values a trial can take, sigma a sixth of their span, truncated to the
-  // encoded interval [0, 1]. (NumericDimension.sample centres on [min, max] instead; the two differ only for a
-  // lattice whose max is not a whole number of steps from min.)
-  const first = dimension.isLattice ? dimension.unitOfIndex(0) : 0;
-  const last = dimension.isLattice ? dimension.unitOfIndex(dimension.size - 1) : 1;
-  const centre = (first + last) / 2;
-  const sigma = (last - first) / 6;
-  if (!(sigma > 0)) return centre;
-  const low = normalCdf((0 - centre) / sigma);
-  const high = normalCdf((1 - centre) / sigma);
-  return centre + sigma * normalQuantile(low + u * (high - low));
+  return dimension.prior === undefined ? u : normalPriorQuantile(dimension.prior, u);
 }

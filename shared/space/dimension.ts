@@ -1,4 +1,5 @@
 import type { Rng } from '../random/rng.js';
+import type { NormalPrior } from './prior.js';
 
 /** The parameter kinds of Katib's ParameterType, in our own words. */
 export type DimensionKind = 'double' | 'int' | 'discrete' | 'categorical';
@@ -25,7 +26,12 @@ export interface Dimension {
   encode(value: string): number;
   /** The canonical string Katib passes to the trial for the value at position `u` (clamped into [0, 1]). */
   decode(u: number): string;
-  /** Draws a position by the parameter's declared distribution (uniform, normal, on its scale). */
+  /**
+   * The declared distribution on the encoding when it is not uniform there: the truncated normal of NORMAL and
+   * LOG_NORMAL. Undefined for UNIFORM and LOG_UNIFORM (uniform on their scale, so on the encoding) and for lists.
+   */
+  readonly prior: NormalPrior | undefined;
+  /** Draws a position by the parameter's declared distribution (uniform, or `prior`). */
   sample(rng: Rng): number;
   /** For a finite dimension: the position of its `index`-th value, in the dimension's value order. */
   unitOfIndex(index: number): number;

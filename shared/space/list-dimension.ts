@@ -11,6 +11,8 @@ import { parseDecimal } from './numbers.js';
  */
 export class ListDimension implements Dimension {
   readonly size: number;
+  /** A list has no declared distribution: each value is equally likely. */
+  readonly prior = undefined;
   /** Values in encoding order. */
   readonly values: readonly string[];
   private readonly numericValues: readonly number[];

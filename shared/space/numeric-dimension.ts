@@ -2,6 +2,7 @@ import { invalidArgument, quote } from '../errors/service-error.js';
 import type { Rng } from '../random/rng.js';
 import { clampUnit, type Dimension } from './dimension.js';
 import { formatDouble, parseDecimal } from './numbers.js';
+import { normalPriorBetween, sampleNormalPrior, type NormalPrior } from './prior.js';
 
 export interface NumericDimensionSpec {
   name: string;
@@ -45,7 +46,7 @@ export class NumericDimension implements Dimension {
   readonly max: number;
   readonly step: number | undefined;
   readonly logScale: boolean;
-  readonly normalPrior: boolean;
+  readonly prior: NormalPrior | undefined;
   /** Encoded interval [low, high] on the dimension's scale (log or linear). */
   private readonly low: number;
   private readonly high: number;
@@ -58,7 +59,6 @@ export class NumericDimension implements Dimension {
     this.declaredMin = Math.min(spec.declaredMin ?? spec.min, spec.min);
     this.max = spec.max;
     this.logScale = spec.logScale;
-    this.normalPrior = spec.normalPrior;
     const step = spec.step ?? (spec.kind === 'int' ? 1 : undefined);
     if (step === undefined && spec.min === spec.max) {
       this.step = 1;
@@ -81,6 +81,10 @@ export class NumericDimension implements Dimension {
       this.low = this.scale(spec.min);
       this.high = this.scale(spec.max);
     }
+    // Between the end values a trial can take: the last lattice value may lie short of max.
+    this.prior = spec.normalPrior
+      ? normalPriorBetween(this.isLattice ? this.unitOfIndex(0) : 0, this.isLattice ? this.unitOfIndex(this.size - 1) : 1)
+      : undefined;
   }
 
   get isLattice(): boolean {
@@ -131,18 +135,7 @@ export class NumericDimension implements Dimension {
   }
 
   sample(rng: Rng): number {
-    if (!this.normalPrior) return rng.uniform();
-    // One value needs no draw; and far from zero its cell [min - 0.5, min + 0.5] rounds to a single point,
-    // where the rejection loop below would never accept.
-    if (this.size === 1) return 0.5;
-    // Mean at the middle of [min, max] on the dimension's scale, sigma a sixth of that width, truncated to the
-    // encoded interval by rejection (which accepts well over 99% of draws).
-    const centre = (this.scale(this.min) + this.scale(this.max)) / 2;
-    const sigma = (this.scale(this.max) - this.scale(this.min)) / 6;
-    for (;;) {
-      const u = (centre + sigma * rng.normal() - this.low) / (this.high - this.low);
-      if (u >= 0 && u <= 1) return u;
-    }
+    return this.prior === undefined ? rng.uniform() : sampleNormalPrior(this.prior, rng);
   }
 
   unitOfIndex(index: number): number {

@@ -96,6 +96,25 @@ describe('dimensions encode and decode exactly', () => {
     assert.ok(Math.abs(mean - 30) < 0.6, `mean ${mean}`);
     assert.ok(Math.abs(sd - 10) < 0.6, `sd ${sd}`);
   });
+
+  it('has one prior for NORMAL and LOG_NORMAL: between the end values a trial can take; none for the others', () => {
+    // INT 0..10 by 4: the values are 0, 4, 8, so the prior centres on 4, not on 5.
+    const [lattice, logNormal, uniform, list] = space(
+      intParameter('n', '0', '10', { step: '4', distribution: 'NORMAL' }),
+      doubleParameter('lr', '0.001', '0.1', { distribution: 'LOG_NORMAL' }),
+      doubleParameter('u', '0', '1'),
+      categoricalParameter('c', ['a', 'b']),
+    ).dimensions;
+    assert.equal(lattice!.decode(lattice!.prior!.centre), '4');
+    assert.ok(Math.abs(lattice!.prior!.sigma - (lattice!.unitOfIndex(2) - lattice!.unitOfIndex(0)) / 6) < 1e-15);
+    assert.deepEqual(logNormal!.prior, { centre: 0.5, sigma: 1 / 6 });
+    assert.equal(uniform!.prior, undefined);
+    assert.equal(list!.prior, undefined);
+    const rng = new Rng([5, 6, 7, 8]);
+    const draws = Array.from({ length: 4000 }, () => Number(lattice!.decode(lattice!.sample(rng))));
+    const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+    assert.ok(Math.abs(mean - 4) < 0.1, `mean ${mean}`);
+  });
 });
 
 describe('the search space', () => {
