@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CATALOGUE } from '../services/catalogue.js';
+import { messageOf } from '../shared/errors/message-of.js';
 import type { ServiceDefinition } from '../shared/algorithm/service-definition.js';
 import { repoPath } from '../shared/repo-root.js';
 
@@ -118,7 +119,7 @@ async function main(args: string[]): Promise<number> {
     firstPort = portVariable('START_ALL_PORT', 6789, CATALOGUE.length);
     firstMetricsPort = portVariable('START_ALL_METRICS_PORT', 8080, CATALOGUE.length);
   } catch (error) {
-    process.stderr.write(`start:all: ${(error as Error).message}\n`);
+    process.stderr.write(`start:all: ${messageOf(error)}\n`);
     return 2;
   }
   const bindAddress = process.env['BIND_ADDRESS'] || '127.0.0.1';

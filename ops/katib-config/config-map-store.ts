@@ -1,5 +1,6 @@
 import type { CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { loadKubeConfig, statusMessage } from '../../services/medianstop/kubernetes/kubernetes-trial-store.js';
+import { messageOf } from '../../shared/errors/message-of.js';
 
 type KubernetesClient = typeof import('@kubernetes/client-node');
 
@@ -39,7 +40,7 @@ export class ConfigMapStore {
       config = loadKubeConfig(client, env);
     } catch (error) {
       const source = env['KUBECONFIG'] ? `KUBECONFIG=${env['KUBECONFIG']}` : env['KUBERNETES_SERVICE_HOST'] ? "the pod's service account" : '~/.kube/config';
-      throw new Error(`cannot load the Kubernetes client configuration from ${source}: ${(error as Error).message}`);
+      throw new Error(`cannot load the Kubernetes client configuration from ${source}: ${messageOf(error)}`);
     }
     if (context !== undefined) {
       if (!config.getContexts().some((candidate) => candidate.name === context)) {
