@@ -13,8 +13,8 @@ import { repoPath } from '../../shared/repo-root.js';
 import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
 import { printReport, writeReport } from '../report/write-report.js';
 import { LOCAL_ALGORITHMS } from '../targets/local-services.js';
-import { openTarget, settingsForSeed, type Target } from '../targets/target.js';
-import { integerOption, namesOption, targetsOption, timestampedName } from './option-values.js';
+import { openTarget, opensPerExperiment, parseStockSpec, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
+import { integerOption, listOption, namesOption, targetsOption, timestampedName } from './option-values.js';
 import { messageOf } from '../../shared/errors/message-of.js';
 
 export const RUN_USAGE = `npm run bench -- run [options]
@@ -22,6 +22,10 @@ export const RUN_USAGE = `npm run bench -- run [options]
   --algorithms LIST    our services' algorithms (${LOCAL_ALGORITHMS.map((entry) => entry.algorithm).join(', ')}, or all);
                        default: every built one, unless --target or --peers is given
   --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable); {seed} in a value is the seed
+  --stock LIST         Katib's stock Python services as SERVICE:ALGORITHM (hyperopt:tpe, optuna:tpe,
+                       optuna:multivariate-tpe, skopt:bayesianoptimization, ...), one process per Experiment;
+                       set up by bash bench/stock/setup.sh --katib-source DIR
+  --katib-source DIR   the Katib checkout --stock runs (default: the one bench/stock/setup.sh prepared)
   --peers LIST         Python baselines (${PEER_NAMES.join(', ')}, or all)
   --problems LIST      default: ${defaultProblemNames().join(', ')}; also: ${problemNames().filter((name) => !defaultProblemNames().includes(name)).join(', ')}
   --seeds N            number of seeds (default 10), starting at --first-seed (default 0)
@@ -35,6 +39,7 @@ interface RunOptions {
   settings: BenchmarkSettings;
   targets: Target[];
   peers: string[];
+  katibSource: string | undefined;
   deadlineMs: number;
   python: string;
   out: string;
@@ -47,6 +52,8 @@ function parseRunOptions(args: string[]): RunOptions {
       algorithms: { type: 'string' },
       target: { type: 'string', multiple: true },
       peers: { type: 'string' },
+      stock: { type: 'string' },
+      'katib-source': { type: 'string' },
       problems: { type: 'string' },
       seeds: { type: 'string' },
       'first-seed': { type: 'string' },
@@ -59,7 +66,8 @@ function parseRunOptions(args: string[]): RunOptions {
     strict: true,
   });
   const peers = namesOption('peers', values.peers, PEER_NAMES) ?? [];
-  const targets = targetsOption(values.algorithms, values.target, peers.length > 0);
+  const stock = (listOption(values.stock) ?? []).map(parseStockSpec);
+  const targets = [...targetsOption(values.algorithms, values.target, peers.length > 0 || stock.length > 0), ...stock];
   if (targets.length === 0 && peers.length === 0) throw new Error('nothing to run: no built service, --target or --peers');
   const seedCount = integerOption('seeds', values.seeds, 10, 1);
   const firstSeed = integerOption('first-seed', values['first-seed'], 0, 0);
@@ -72,6 +80,7 @@ function parseRunOptions(args: string[]): RunOptions {
     },
     targets,
     peers,
+    katibSource: values['katib-source'],
     deadlineMs: integerOption('deadline-ms', values['deadline-ms'], 60_000, 1),
     python: values.python ?? DEFAULT_PEER_PYTHON,
     out: values.out ?? repoPath('bench', 'results', timestampedName('run')),
@@ -121,47 +130,61 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
   const problem = problemDefinition(problemName);
   const objective = objectiveFor(problem);
   const durations = loadCatalog().trialDuration;
-  let open;
-  try {
-    open = await openTarget(target, options.deadlineMs);
-  } catch (error) {
-    return messageOf(error);
+  const open = () => openTarget(target, options.deadlineMs, options.katibSource);
+  // A stock service is started for each Experiment (opensPerExperiment), any other target once for all seeds.
+  let shared: OpenTarget | undefined;
+  if (!opensPerExperiment(target)) {
+    try {
+      shared = await open();
+    } catch (error) {
+      return messageOf(error);
+    }
   }
   const runs: RunRecord[] = [];
   try {
     for (const seed of settings.seeds) {
+      let current: OpenTarget;
+      try {
+        current = shared ?? (await open());
+      } catch (error) {
+        return messageOf(error);
+      }
       const experiment = `${problem.name}-seed${seed}`;
       const started = performance.now();
-      const outcome = await runSimulatedExperiment(open.endpoint, {
-        settings: {
-          name: experiment,
-          problem,
-          algorithmName: target.algorithm,
-          algorithmSettings: settingsForSeed(target, seed),
-          parallelTrialCount: settings.parallel,
-          maxTrialCount: settings.budget,
-        },
-        objective,
-        durationSeconds: (number) => trialDurationSeconds(durations, problem.name, seed, number),
-      });
-      runs.push({
-        target: target.label,
-        kind: target.kind,
-        algorithm: target.algorithm,
-        problem: problem.name,
-        seed,
-        experiment,
-        ...outcome,
-        duplicates: outcome.trials.filter((trial) => trial.duplicate).length,
-        invalidAssignments: outcome.trials.filter((trial) => trial.error !== undefined).length,
-        diverged: outcome.trials.filter((trial) => trial.diverged === true).length,
-        peakRssKib: open.peakRssKib() ?? null,
-        wallSeconds: (performance.now() - started) / 1000,
-      });
+      try {
+        const outcome = await runSimulatedExperiment(current.endpoint, {
+          settings: {
+            name: experiment,
+            problem,
+            algorithmName: target.algorithm,
+            algorithmSettings: settingsForSeed(target, seed),
+            parallelTrialCount: settings.parallel,
+            maxTrialCount: settings.budget,
+          },
+          objective,
+          durationSeconds: (number) => trialDurationSeconds(durations, problem.name, seed, number),
+        });
+        runs.push({
+          target: target.label,
+          kind: target.kind,
+          algorithm: target.algorithm,
+          problem: problem.name,
+          seed,
+          experiment,
+          ...outcome,
+          duplicates: outcome.trials.filter((trial) => trial.duplicate).length,
+          invalidAssignments: outcome.trials.filter((trial) => trial.error !== undefined).length,
+          diverged: outcome.trials.filter((trial) => trial.diverged === true).length,
+          peakRssKib: current.peakRssKib() ?? null,
+          wallSeconds: (performance.now() - started) / 1000,
+        });
+      } finally {
+        if (shared === undefined) await current.close();
+      }
       progress.advance(`${target.label} · ${problem.name} · seed ${seed}`);
     }
   } finally {
-    await open.close();
+    await shared?.close();
   }
   return runs;
 }

@@ -6,7 +6,7 @@ export const RESULTS_FORMAT = 'katib-bench-results/1';
 /** One experiment: a target, a problem, a seed. Peers (bench/peers/run_peer.py) write the same shape. */
 export interface RunRecord extends ExperimentOutcome {
   target: string;
-  kind: 'service' | 'endpoint' | 'peer';
+  kind: 'service' | 'endpoint' | 'stock' | 'peer';
   algorithm: string;
   problem: string;
   seed: number;
