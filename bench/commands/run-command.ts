@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { runSimulatedExperiment } from '../controller/simulated-controller.js';
+import { parallelOf, runSimulatedExperiment, SCHEDULES, type Schedule } from '../controller/simulated-controller.js';
 import { describeEnvironment } from '../environment.js';
-import { DEFAULT_PEER_PYTHON, PEER_NAMES, peerLibraryVersions, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
+import { DEFAULT_PEER_PYTHON, PEER_NAMES, peerLibraryVersions, peerPython, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
 import { objectiveFor } from '../problems/objective-functions.js';
 import { defaultProblemNames, loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
 import { trialDurationSeconds } from '../problems/trial-duration.js';
@@ -31,12 +31,14 @@ export const RUN_USAGE = `npm run bench -- run [options]
   --seeds N            number of seeds (default 10), starting at --first-seed (default 0)
   --budget N           trials per experiment, max_trial_count (default 60)
   --parallel N         trials running at once, parallel_trial_count (default 3)
+  --schedule LIST      how trials finish: async (each its own duration; the default), sync (a request's trials
+                       all end together), serial (one trial at a time); e.g. async,sync,serial runs all three
   --deadline-ms N      per-call deadline (default 60000, as Katib's controller)
   --python PATH        interpreter for --peers (default bench/peers/.venv/bin/python)
   --out DIR            output directory (default bench/results/run-<time>)`;
 
 interface RunOptions {
-  settings: BenchmarkSettings;
+  settings: BenchmarkSettings & { schedules: Schedule[] };
   targets: Target[];
   peers: string[];
   katibSource: string | undefined;
@@ -59,6 +61,7 @@ function parseRunOptions(args: string[]): RunOptions {
       'first-seed': { type: 'string' },
       budget: { type: 'string' },
       parallel: { type: 'string' },
+      schedule: { type: 'string' },
       'deadline-ms': { type: 'string' },
       python: { type: 'string' },
       out: { type: 'string' },
@@ -75,6 +78,7 @@ function parseRunOptions(args: string[]): RunOptions {
     settings: {
       budget: integerOption('budget', values.budget, 60, 1),
       parallel: integerOption('parallel', values.parallel, 3, 1),
+      schedules: (namesOption('schedule', values.schedule, SCHEDULES) as Schedule[] | undefined) ?? ['async'],
       seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
       problems: namesOption('problems', values.problems, problemNames()) ?? defaultProblemNames(),
     },
@@ -99,24 +103,26 @@ export async function runCommand(args: string[]): Promise<void> {
     runs: [],
     unavailable: [],
   };
-  const units = (options.targets.length + options.peers.length) * settings.problems.length * settings.seeds.length;
+  const units = (options.targets.length + options.peers.length) * settings.problems.length * settings.seeds.length * settings.schedules.length;
   const progress = progressBar(units);
   mkdirSync(options.out, { recursive: true });
   const resultsFile = path.join(options.out, 'results.json');
   // Written after every target and problem, so that a long run stopped part-way keeps what it finished.
   const save = () => writeResults(resultsFile, results);
-  for (const target of options.targets) {
-    for (const problem of settings.problems) {
-      const runs = await runTargetOnProblem(target, problem, options, progress);
-      if (typeof runs === 'string') {
-        results.unavailable.push({ target: target.label, reason: runs });
-        break;
+  for (const schedule of settings.schedules) {
+    for (const target of options.targets) {
+      for (const problem of settings.problems) {
+        const runs = await runTargetOnProblem(target, problem, schedule, options, progress);
+        if (typeof runs === 'string') {
+          results.unavailable.push({ target: target.label, reason: runs });
+          break;
+        }
+        results.runs.push(...runs);
+        save();
       }
-      results.runs.push(...runs);
-      save();
     }
+    if (options.peers.length > 0) await runPeers(options, schedule, results, progress, save);
   }
-  if (options.peers.length > 0) await runPeers(options, results, progress, save);
   progress.finish();
 
   save();
@@ -125,7 +131,7 @@ export async function runCommand(args: string[]): Promise<void> {
 }
 
 /** Every seed of one problem against one target; a string when the target cannot be started at all. */
-async function runTargetOnProblem(target: Target, problemName: string, options: RunOptions, progress: Progress): Promise<RunRecord[] | string> {
+async function runTargetOnProblem(target: Target, problemName: string, schedule: Schedule, options: RunOptions, progress: Progress): Promise<RunRecord[] | string> {
   const { settings } = options;
   const problem = problemDefinition(problemName);
   const objective = objectiveFor(problem);
@@ -158,9 +164,10 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
             problem,
             algorithmName: target.algorithm,
             algorithmSettings: settingsForSeed(target, seed),
-            parallelTrialCount: settings.parallel,
+            parallelTrialCount: parallelOf(schedule, settings.parallel),
             maxTrialCount: settings.budget,
           },
+          schedule,
           objective,
           durationSeconds: (number) => trialDurationSeconds(durations, problem.name, seed, number),
         });
@@ -170,6 +177,7 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
           algorithm: target.algorithm,
           problem: problem.name,
           seed,
+          schedule,
           experiment,
           ...outcome,
           duplicates: outcome.trials.filter((trial) => trial.duplicate).length,
@@ -181,7 +189,7 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
       } finally {
         if (shared === undefined) await current.close();
       }
-      progress.advance(`${target.label} · ${problem.name} · seed ${seed}`);
+      progress.advance(`${schedule} · ${target.label} · ${problem.name} · seed ${seed}`);
     }
   } finally {
     await shared?.close();
@@ -189,26 +197,35 @@ async function runTargetOnProblem(target: Target, problemName: string, options: 
   return runs;
 }
 
-async function runPeers(options: RunOptions, results: BenchmarkResults, progress: Progress, save: () => void): Promise<void> {
-  const missing = peerPythonMissing(options.python);
-  if (missing !== undefined) {
-    for (const peer of options.peers) results.unavailable.push({ target: peer, reason: missing });
-    return;
-  }
-  const versions = await peerLibraryVersions(options.python);
-  for (const [library, version] of Object.entries(versions)) results.environment[`python ${library}`] = version;
+async function runPeers(options: RunOptions, schedule: Schedule, results: BenchmarkResults, progress: Progress, save: () => void): Promise<void> {
+  const { settings } = options;
   for (const peer of options.peers) {
-    for (const problem of options.settings.problems) {
+    const python = peerPython(peer, options.python);
+    const missing = peerPythonMissing(python);
+    if (missing !== undefined) {
+      results.unavailable.push({ target: peer, reason: missing });
+      continue;
+    }
+    await recordLibraryVersions(python, results);
+    for (const problem of settings.problems) {
       try {
         const runs = await runPeer(
-          { python: options.python, peer, problem, seeds: options.settings.seeds, budget: options.settings.budget, parallel: options.settings.parallel },
-          (run) => progress.advance(`${peer} · ${problem} · seed ${run.seed}`),
+          { python, peer, problem, seeds: settings.seeds, budget: settings.budget, parallel: parallelOf(schedule, settings.parallel), schedule: schedule === 'sync' ? 'sync' : 'async' },
+          (run) => progress.advance(`${schedule} · ${peer} · ${problem} · seed ${run.seed}`),
         );
-        results.runs.push(...runs);
+        results.runs.push(...runs.map((run) => ({ ...run, schedule })));
       } catch (error) {
         results.unavailable.push({ target: `${peer} on ${problem}`, reason: messageOf(error) });
       }
       save();
     }
   }
+}
+
+/** The Python libraries' versions in the results' environment: `python optuna` for the default interpreter, `<path> optuna` for another. */
+async function recordLibraryVersions(python: string, results: BenchmarkResults): Promise<void> {
+  const prefix = python === DEFAULT_PEER_PYTHON ? 'python' : path.relative(repoPath(), python);
+  if (`${prefix} optuna` in results.environment) return;
+  const versions = await peerLibraryVersions(python);
+  for (const [library, version] of Object.entries(versions)) results.environment[`${prefix} ${library}`] = version;
 }

@@ -47,8 +47,26 @@ export interface ExperimentOutcome {
   error?: string;
 }
 
+/**
+ * How trials finish, which decides what the service sees at each request:
+ * - `async`: each trial runs its own simulated duration, so trials end one or two at a time and each request
+ *   carries the other trials still running (Katib with trials of varying length);
+ * - `sync`: every trial of a request ends together, when the slowest one would, so each request asks for a whole
+ *   batch and carries no running trial (Katib when trials take equal time);
+ * - `serial`: one trial at a time (parallel_trial_count 1), where the two coincide.
+ */
+export type Schedule = 'async' | 'sync' | 'serial';
+export const SCHEDULES: readonly Schedule[] = ['async', 'sync', 'serial'];
+
+/** The parallel_trial_count a schedule runs with, given the one asked for. */
+export function parallelOf(schedule: Schedule, parallel: number): number {
+  return schedule === 'serial' ? 1 : parallel;
+}
+
 export interface ControllerOptions {
   settings: ExperimentSettings;
+  /** Default `async`; with `serial`, settings.parallelTrialCount must be 1 (parallelOf). */
+  schedule?: Schedule;
   /** The value a trial reports; undefined when it reports no objective metric at all. */
   objective: (values: ParameterValues) => number | undefined;
   /** Simulated run time of trial `number` in seconds. */
@@ -71,6 +89,10 @@ interface SimulatedTrial extends TrialState {
  */
 export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, options: ControllerOptions): Promise<ExperimentOutcome> {
   const { settings, objective, durationSeconds } = options;
+  const schedule = options.schedule ?? 'async';
+  if (schedule === 'serial' && settings.parallelTrialCount !== 1) {
+    throw new Error(`the serial schedule runs one trial at a time, not ${settings.parallelTrialCount}`);
+  }
   const problem = settings.problem;
   const trials: SimulatedTrial[] = [];
   const finished: TrialRecord[] = [];
@@ -161,9 +183,18 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     for (;;) {
       const running = trials.filter((trial) => trial.phase === 'RUNNING');
       if (running.length === 0) break;
-      // Trials that end at the same second are seen together, and replaced by one request, as in Katib.
-      clock = Math.min(...running.map((trial) => trial.endSeconds));
-      for (const trial of running) if (trial.endSeconds === clock) finish(trial);
+      if (schedule === 'sync') {
+        // The whole batch ends together, when its slowest trial would: one request replaces all of it.
+        clock = Math.max(...running.map((trial) => trial.endSeconds));
+        for (const trial of running) {
+          trial.endSeconds = clock;
+          finish(trial);
+        }
+      } else {
+        // Trials that end at the same second are seen together, and replaced by one request, as in Katib.
+        clock = Math.min(...running.map((trial) => trial.endSeconds));
+        for (const trial of running) if (trial.endSeconds === clock) finish(trial);
+      }
       await requestTrials();
     }
   } catch (error) {

@@ -2,13 +2,33 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { repoPath } from '../../shared/repo-root.js';
+import type { Schedule } from '../controller/simulated-controller.js';
 import type { RunRecord } from '../report/results-file.js';
 
 /** The Python baselines bench/peers/run_peer.py knows. */
-export const PEER_NAMES = ['optuna-tpe', 'optuna-multivariate-tpe', 'optuna-gp', 'optuna-random', 'hyperopt-tpe', 'skopt-gp', 'optuna-cmaes', 'optuna-sobol'] as const;
+export const PEER_NAMES = [
+  'optuna-tpe',
+  'optuna-multivariate-tpe',
+  'optuna-gp',
+  'optuna-random',
+  'hyperopt-tpe',
+  'skopt-gp',
+  'optuna-cmaes',
+  'optuna-sobol',
+  'optuna3.3-tpe',
+  'optuna3.3-multivariate-tpe',
+] as const;
 
-/** The interpreter of the virtual environment bench/peers/setup.sh makes. */
+/** The interpreter of the virtual environment bench/peers/setup.sh makes with the current, pinned libraries. */
 export const DEFAULT_PEER_PYTHON = repoPath('bench', 'peers', '.venv', 'bin', 'python');
+
+/** The peers run with optuna 3.3.0, Katib's stock pin, from their own environment. */
+const OPTUNA_3_3_PYTHON = repoPath('bench', 'peers', '.venv-optuna3.3', 'bin', 'python');
+
+/** The interpreter that runs `peer`: optuna3.3-* in their environment, the others in `python` (--python). */
+export function peerPython(peer: string, python: string): string {
+  return peer.startsWith('optuna3.3-') ? OPTUNA_3_3_PYTHON : python;
+}
 
 const RUNNER = repoPath('bench', 'peers', 'run_peer.py');
 
@@ -25,6 +45,8 @@ export interface PeerJob {
   seeds: readonly number[];
   budget: number;
   parallel: number;
+  /** async or sync; the serial schedule is async with parallel 1. */
+  schedule: Schedule;
 }
 
 /** Why the peers cannot run here, or undefined when the interpreter is there. */
@@ -39,7 +61,7 @@ export function runPeer(job: PeerJob, onRun: (run: RunRecord) => void): Promise<
     '-B',
     RUNNER,
     ...['--peer', job.peer, '--problem', job.problem, '--seeds', job.seeds.join(',')],
-    ...['--budget', String(job.budget), '--parallel', String(job.parallel)],
+    ...['--budget', String(job.budget), '--parallel', String(job.parallel), '--schedule', job.schedule],
   ];
   const child = spawn(job.python, args, { env: { ...process.env, ...SINGLE_THREADED }, stdio: ['ignore', 'pipe', 'pipe'] });
   const runs: RunRecord[] = [];

@@ -17,7 +17,13 @@ PEER_NAMES = (
     "skopt-gp",
     "optuna-cmaes",
     "optuna-sobol",
+    "optuna3.3-tpe",
+    "optuna3.3-multivariate-tpe",
 )
+
+# Peers that name an optuna version run the same recipe as the unversioned one, in an environment with that
+# version (bench/peers/.venv-optuna3.3): Katib's stock optuna service pins 3.3.0.
+VERSIONED_OPTUNA = "optuna3.3-"
 
 
 def format_value(parameter, value):
@@ -181,6 +187,12 @@ class SkoptPeer:
 
 
 def make_peer(name, problem, seed):
+    if name.startswith(VERSIONED_OPTUNA):
+        import optuna
+
+        if not optuna.__version__.startswith("3.3."):
+            raise RuntimeError(f"{name} needs optuna 3.3 (bench/peers/.venv-optuna3.3), not {optuna.__version__}")
+        name = "optuna-" + name[len(VERSIONED_OPTUNA):]
     if name == "optuna-tpe":
         return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=False))
     if name == "optuna-multivariate-tpe":

@@ -1,9 +1,11 @@
 """Runs a Python baseline on one benchmark problem for several seeds, the way the TypeScript CLI's simulated Katib
 controller runs a service: `parallel` trials running, simulated durations from the shared schedule, a request for
 as many new points as there are free slots whenever trials finish (ask), results told as trials finish (tell).
+`--schedule sync` ends each batch's trials together, when the slowest would (see simulated-controller.ts); the
+caller passes `--parallel 1` for the serial schedule.
 
 Prints one JSON object per experiment on stdout, in the CLI's results shape (bench/report/results-file.ts).
-Usage: run_peer.py --peer optuna-tpe --problem branin --seeds 0,1,2 --budget 60 --parallel 3
+Usage: run_peer.py --peer optuna-tpe --problem branin --seeds 0,1,2 --budget 60 --parallel 3 [--schedule sync]
        run_peer.py --versions   (the libraries' versions as JSON)
 """
 
@@ -47,7 +49,7 @@ def peak_rss_kib():
     return None
 
 
-def run_experiment(peer_name, problem, catalog, seed, budget, parallel):
+def run_experiment(peer_name, problem, catalog, seed, budget, parallel, schedule):
     objective = problems.objective_for(problem)
     peer = make_peer(peer_name, problem, seed)
     trials = []
@@ -128,10 +130,16 @@ def run_experiment(peer_name, problem, catalog, seed, budget, parallel):
             running = [trial for trial in trials if trial["phase"] == "RUNNING"]
             if not running:
                 break
-            state["clock"] = min(trial["end"] for trial in running)
-            for trial in running:
-                if trial["end"] == state["clock"]:
+            if schedule == "sync":
+                state["clock"] = max(trial["end"] for trial in running)
+                for trial in running:
+                    trial["end"] = state["clock"]
                     finish(trial)
+            else:
+                state["clock"] = min(trial["end"] for trial in running)
+                for trial in running:
+                    if trial["end"] == state["clock"]:
+                        finish(trial)
             request()
     except Exception as error:  # a library failure ends this experiment, as a failed call ends a service's
         outcome["error"] = f"{type(error).__name__}: {error}"
@@ -146,19 +154,21 @@ def main():
     parser.add_argument("--seeds", required=True, help="comma-separated seeds")
     parser.add_argument("--budget", type=int, required=True)
     parser.add_argument("--parallel", type=int, required=True)
+    parser.add_argument("--schedule", choices=("async", "sync", "serial"), default="async")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     catalog = problems.load_catalog()
     problem = problems.problem_definition(catalog, args.problem)
     for seed in (int(text) for text in args.seeds.split(",")):
         started = time.perf_counter()
-        outcome = run_experiment(args.peer, problem, catalog, seed, args.budget, args.parallel)
+        outcome = run_experiment(args.peer, problem, catalog, seed, args.budget, args.parallel, args.schedule)
         record = {
             "target": args.peer,
             "kind": "peer",
             "algorithm": args.peer,
             "problem": problem["name"],
             "seed": seed,
+            "schedule": args.schedule,
             "experiment": f'{problem["name"]}-seed{seed}',
             **outcome,
             "duplicates": sum(1 for trial in outcome["trials"] if trial["duplicate"]),

@@ -1,6 +1,8 @@
 import { percentile } from '../../shared/numeric/percentile.js';
 import { quartiles, type Quartiles } from '../measures/quantiles.js';
-import { regretBand } from '../measures/regret.js';
+import { comparePaired, type PairedComparison } from '../measures/paired-test.js';
+import { regretBand, regretCurve } from '../measures/regret.js';
+import { parallelOf, type Schedule } from '../controller/simulated-controller.js';
 import { problemDefinition } from '../problems/problem-catalog.js';
 import type { BenchmarkResults, RunRecord } from './results-file.js';
 
@@ -38,17 +40,31 @@ export interface TargetSummary {
   failedRuns: number;
 }
 
+/** One of our services against another target on one problem, seed by seed (bench/measures/paired-test.ts). */
+export interface TargetComparison extends PairedComparison {
+  ours: string;
+  other: string;
+  problem: string;
+}
+
+/** The runs of one schedule. */
 export interface Summary {
+  schedule: Schedule;
   budget: number;
+  /** parallel_trial_count of these runs: 1 for the serial schedule. */
   parallel: number;
   targets: string[];
   problems: string[];
   cells: CellSummary[];
   byTarget: TargetSummary[];
+  comparisons: TargetComparison[];
 }
 
-export function summarise(results: BenchmarkResults): Summary {
-  const { budget, parallel } = results.settings;
+/** The summary of the runs of `schedule` (default async, the only schedule of results written before there were others). */
+export function summarise(all: BenchmarkResults, schedule: Schedule = 'async'): Summary {
+  const budget = all.settings.budget;
+  const parallel = parallelOf(schedule, all.settings.parallel);
+  const results = { ...all, runs: all.runs.filter((run) => (run.schedule ?? 'async') === schedule) };
   const targets = [...new Set(results.runs.map((run) => run.target))];
   const problems = results.settings.problems.filter((problem) => results.runs.some((run) => run.problem === problem));
   const cells: CellSummary[] = [];
@@ -79,7 +95,42 @@ export function summarise(results: BenchmarkResults): Summary {
       });
     }
   }
-  return { budget, parallel, targets, problems, cells, byTarget: targets.map((target) => targetSummary(results.runs, target)) };
+  return {
+    schedule,
+    budget,
+    parallel,
+    targets,
+    problems,
+    cells,
+    byTarget: targets.map((target) => targetSummary(results.runs, target)),
+    comparisons: comparisons(results.runs, targets, problems, budget),
+  };
+}
+
+/**
+ * Each of our services (kind `service`) against each target that is not ours (a stock service, a peer, an
+ * endpoint), problem by problem, by final regret over the seeds both ran.
+ */
+function comparisons(runs: readonly RunRecord[], targets: readonly string[], problems: readonly string[], budget: number): TargetComparison[] {
+  const kindOf = new Map(runs.map((run) => [run.target, run.kind]));
+  const ours = targets.filter((target) => kindOf.get(target) === 'service');
+  const others = targets.filter((target) => kindOf.get(target) !== 'service');
+  const finalRegrets = (target: string, problemName: string) => {
+    const problem = problemDefinition(problemName);
+    return new Map(
+      runs.filter((run) => run.target === target && run.problem === problemName).map((run) => [run.seed, regretCurve(problem, run, budget)[budget - 1]!]),
+    );
+  };
+  const found: TargetComparison[] = [];
+  for (const mine of ours) {
+    for (const other of others) {
+      for (const problem of problems) {
+        const comparison = comparePaired(finalRegrets(mine, problem), finalRegrets(other, problem));
+        if (comparison.pairs > 0) found.push({ ours: mine, other, problem, ...comparison });
+      }
+    }
+  }
+  return found;
 }
 
 function targetSummary(all: readonly RunRecord[], target: string): TargetSummary {

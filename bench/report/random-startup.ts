@@ -1,5 +1,5 @@
 import { CATALOGUE } from '../../services/catalogue.js';
-import type { BenchmarkResults } from './results-file.js';
+import type { BenchmarkResults, RunRecord } from './results-file.js';
 
 /** How many trials an algorithm proposes at random before its model takes over, and the setting that says so. */
 export interface RandomStartup {
@@ -18,9 +18,20 @@ const STARTUP_SETTINGS = ['n_startup_trials', 'n_initial_points'];
 const PEER_STARTUP: Record<string, RandomStartup> = {
   'optuna-tpe': { trials: 10, setting: 'n_startup_trials' },
   'optuna-multivariate-tpe': { trials: 10, setting: 'n_startup_trials' },
+  'optuna3.3-tpe': { trials: 10, setting: 'n_startup_trials' },
+  'optuna3.3-multivariate-tpe': { trials: 10, setting: 'n_startup_trials' },
   'optuna-gp': { trials: 10, setting: 'n_startup_trials' },
   'hyperopt-tpe': { trials: 20, setting: 'n_startup_jobs' },
   'skopt-gp': { trials: 10, setting: 'n_initial_points' },
+};
+
+/**
+ * Katib's stock services (bench/stock), by target label: the optuna service leaves TPESampler's n_startup_trials at
+ * 10; the hyperopt service sets n_startup_jobs to each request's size, so its model starts after the first batch.
+ */
+const STOCK_STARTUP: Record<string, RandomStartup> = {
+  'stock-optuna-tpe': { trials: 10, setting: 'n_startup_trials' },
+  'stock-optuna-multivariate-tpe': { trials: 10, setting: 'n_startup_trials' },
 };
 
 /** An algorithm's default random start-up: ours from its settings schema (services/catalogue.ts), a peer's from the table. */
@@ -42,11 +53,11 @@ export function defaultRandomStartup(algorithm: string): RandomStartup | undefin
  */
 export function randomStartupNotes(results: BenchmarkResults): string[] {
   const { budget, parallel } = results.settings;
-  const targets = new Map<string, string>();
-  for (const run of results.runs) targets.set(run.target, run.algorithm);
+  const targets = new Map<string, RunRecord>();
+  for (const run of results.runs) targets.set(run.target, run);
   const notes: string[] = [];
-  for (const [target, algorithm] of targets) {
-    const startup = defaultRandomStartup(algorithm);
+  for (const [target, { algorithm, kind }] of targets) {
+    const startup = kind === 'stock' ? STOCK_STARTUP[target] : defaultRandomStartup(algorithm);
     if (startup === undefined) continue;
     const random = Math.min(budget, startup.trials + parallel - 1);
     if (random * 2 < budget) continue;

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { ExperimentOutcome } from '../controller/simulated-controller.js';
+import { SCHEDULES, type ExperimentOutcome, type Schedule } from '../controller/simulated-controller.js';
 
 export const RESULTS_FORMAT = 'katib-bench-results/1';
 
@@ -10,6 +10,8 @@ export interface RunRecord extends ExperimentOutcome {
   algorithm: string;
   problem: string;
   seed: number;
+  /** How its trials finished; absent in results written before schedules existed, which ran async. */
+  schedule?: Schedule;
   experiment: string;
   duplicates: number;
   invalidAssignments: number;
@@ -22,7 +24,10 @@ export interface RunRecord extends ExperimentOutcome {
 
 export interface BenchmarkSettings {
   budget: number;
+  /** The --parallel asked for; the serial schedule runs with 1. */
   parallel: number;
+  /** The schedules run; absent in results written before schedules existed, which ran async. */
+  schedules?: Schedule[];
   seeds: number[];
   problems: string[];
 }
@@ -36,6 +41,13 @@ export interface BenchmarkResults {
   runs: RunRecord[];
   /** Targets that could not run at all, and why (not built, not installed, ...). */
   unavailable: { target: string; reason: string }[];
+}
+
+/** The schedules a results file holds runs of (async for files written before schedules existed), in SCHEDULES order. */
+export function schedulesOf(results: BenchmarkResults): Schedule[] {
+  const present = new Set(results.settings.schedules ?? ['async']);
+  for (const run of results.runs) present.add(run.schedule ?? 'async');
+  return SCHEDULES.filter((schedule) => present.has(schedule));
 }
 
 export function writeResults(file: string, results: BenchmarkResults): void {
@@ -73,6 +85,7 @@ export function mergeResults(all: readonly BenchmarkResults[]): BenchmarkResults
       parallel: first.settings.parallel,
       seeds: union(all.map((results) => results.settings.seeds)).sort((a, b) => a - b),
       problems: union(all.map((results) => results.settings.problems)),
+      schedules: union(all.map(schedulesOf)),
     },
     runs: all.flatMap((results) => results.runs),
     unavailable: all.flatMap((results) => results.unavailable),

@@ -1,7 +1,28 @@
-import type { BenchmarkResults } from './results-file.js';
-import type { CellSummary, Summary } from './aggregate.js';
+import { schedulesOf, type BenchmarkResults } from './results-file.js';
+import { summarise, type CellSummary, type Summary } from './aggregate.js';
+import { SIGNIFICANCE_LEVEL } from '../measures/paired-test.js';
+import type { Schedule } from '../controller/simulated-controller.js';
 import { formatMiB, formatNumber } from './number-format.js';
 import { randomStartupNotes } from './random-startup.js';
+
+/** What each schedule means, for the headings of a report that has several. */
+const SCHEDULE_TITLES: Record<Schedule, (parallel: number) => string> = {
+  async: (parallel) => `async: ${parallel} trials in parallel, each of its own duration, so they finish one at a time`,
+  sync: (parallel) => `sync: batches of ${parallel} trials that finish together before the next request`,
+  serial: () => 'serial: one trial at a time',
+};
+
+/**
+ * The whole report: one summary per schedule the results hold (summaryMarkdown), under a heading per schedule
+ * when there are several.
+ */
+export function reportMarkdown(results: BenchmarkResults): { summaries: Summary[]; text: string } {
+  const schedules = schedulesOf(results);
+  const summaries = schedules.map((schedule) => summarise(results, schedule));
+  if (summaries.length === 1) return { summaries, text: summaryMarkdown(summaries[0]!, results) };
+  const text = summaries.map((summary) => `## Schedule ${SCHEDULE_TITLES[summary.schedule](summary.parallel)}\n\n${summaryMarkdown(summary, results)}`).join('\n');
+  return { summaries, text };
+}
 
 /**
  * The markdown summary: final regret per algorithm and problem (median over seeds, quartiles in brackets, the
@@ -11,7 +32,7 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
   const lines: string[] = [];
   const seeds = results.settings.seeds.length;
   lines.push(
-    `Regret of the best value after ${summary.budget} trials (${summary.parallel} in parallel): median over ${seeds} seeds, ` +
+    `Regret of the best value after ${summary.budget} trials (${summary.schedule} schedule, ${summary.parallel} in parallel): median over ${seeds} seeds, ` +
       '[first quartile, third quartile]; lower is better, the best median of each problem in bold. ' +
       'Mean rank: the average over problems of the rank of the median (1 = best), for algorithms that ran every problem.',
     '',
@@ -29,6 +50,7 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
     });
     lines.push(`| ${target} | ${cells.join(' | ')} | ${ranks.get(target)?.toFixed(1) ?? '—'} |`);
   }
+  lines.push(...comparisonTable(summary));
   lines.push(
     '',
     'Per target: trials run, assignments that repeat an earlier trial of the experiment, GetSuggestions (or, for a ' +
@@ -71,6 +93,39 @@ export function summaryMarkdown(summary: Summary, results: BenchmarkResults): st
   }
   for (const entry of results.unavailable) lines.push(`- ${entry.target} did not run: ${oneLine(entry.reason)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The paired comparisons (aggregate.ts), one row per pair of targets, one column per problem. */
+function comparisonTable(summary: Summary): string[] {
+  if (summary.comparisons.length === 0) return [];
+  const level = `${100 * SIGNIFICANCE_LEVEL}%`;
+  const lines = [
+    '',
+    'Paired comparisons: each of our services against each other target, problem by problem, over the seeds both ran ' +
+      '(a seed gives both the same problem and the same trial durations). A cell is the seeds where ours ended with the ' +
+      'lower, the same and the higher final regret, and the exact two-sided sign test\'s p-value (equal regrets left out ' +
+      `of the test): **ahead** or **behind** where p < ${SIGNIFICANCE_LEVEL}, tied otherwise (no difference shown at ${level}).`,
+    '',
+    `| ours | against | ${summary.problems.join(' | ')} |`,
+    `|---|---|${summary.problems.map(() => '---|').join('')}`,
+  ];
+  const pairs = [...new Map(summary.comparisons.map((entry) => [`${entry.ours}\u0000${entry.other}`, entry])).values()];
+  for (const { ours, other } of pairs) {
+    const cells = summary.problems.map((problem) => {
+      const entry = summary.comparisons.find((candidate) => candidate.ours === ours && candidate.other === other && candidate.problem === problem);
+      if (entry === undefined) return '—';
+      const verdict = entry.verdict === 'tied' ? 'tied' : `**${entry.verdict}**`;
+      return `${verdict} ${entry.wins}-${entry.ties}-${entry.losses}, p ${formatPValue(entry.pValue)}`;
+    });
+    lines.push(`| ${ours} | ${other} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** Two significant digits, exponent form below 0.001. */
+function formatPValue(p: number): string {
+  if (p >= 1) return '1';
+  return p < 1e-3 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
 function find(summary: Summary, target: string, problem: string): CellSummary | undefined {

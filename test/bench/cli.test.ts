@@ -59,7 +59,7 @@ describe('bench CLI', () => {
     const out = path.join(work, 'external');
     await bench('run', '--target', `colleague=${external.address},algorithm=random,random_state={seed}`, '--problems', 'branin', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);
     const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
-    assert.deepEqual(results.settings, { budget: 5, parallel: 2, seeds: [0, 1], problems: ['branin'] });
+    assert.deepEqual(results.settings, { budget: 5, parallel: 2, schedules: ['async'], seeds: [0, 1], problems: ['branin'] });
     assert.equal(results.runs.length, 2);
     for (const run of results.runs) {
       assert.equal(run.error, undefined);
@@ -81,12 +81,12 @@ describe('bench CLI', () => {
     assert.equal(results.runs.length, 4);
     assert.ok(results.runs.every((run) => run.kind === 'service' && run.peakRssKib! > 0 && run.trials.length === 5));
 
-    const curves = readJson<Summary>(path.join(out, 'summary.json'));
-    assert.deepEqual(curves.cells.map((cell) => [cell.target, cell.problem, cell.seeds, cell.band.length]), [
+    const [curves] = readJson<{ summaries: Summary[] }>(path.join(out, 'summary.json')).summaries;
+    assert.deepEqual(curves!.cells.map((cell) => [cell.target, cell.problem, cell.seeds, cell.band.length]), [
       ['random', 'branin', 2, 5],
       ['random', 'iris-knn', 2, 5],
     ]);
-    for (const cell of curves.cells) {
+    for (const cell of curves!.cells) {
       const medians = cell.band.map((band) => band.median);
       assert.ok(medians.every((median, k) => k === 0 || median <= medians[k - 1]!), 'the regret of the best so far never grows');
     }
@@ -107,6 +107,25 @@ describe('bench CLI', () => {
     assert.match(table, /^\| random \|/m);
     assert.match(table, /^\| colleague \|/m);
     assert.equal(readJson<BenchmarkResults>(path.join(merged, 'results.json')).runs.length, 6);
+  });
+
+  it('runs every schedule asked for, with one section and one set of plots per schedule', async () => {
+    const out = path.join(work, 'schedules');
+    const printed = await bench('run', '--algorithms', 'random', '--problems', 'branin', '--seeds', '2', '--budget', '6', '--parallel', '3', '--schedule', 'sync,serial', '--out', out);
+    assert.match(printed, /^## Schedule sync: batches of 3 trials that finish together/m);
+    assert.match(printed, /^## Schedule serial: one trial at a time/m);
+    const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
+    assert.deepEqual(results.settings.schedules, ['sync', 'serial']);
+    const sync = results.runs.filter((run) => run.schedule === 'sync');
+    const serial = results.runs.filter((run) => run.schedule === 'serial');
+    assert.equal(sync.length, 2);
+    assert.equal(serial.length, 2);
+    // sync: batches of 3, no running trial in any request; serial: one trial per request.
+    assert.ok(sync.every((run) => run.calls.map((call) => [call.requested, call.running]).join() === '3,0,3,0'));
+    assert.ok(serial.every((run) => run.calls.length === 6 && run.calls.every((call) => call.requested === 1 && call.running === 0)));
+    const summaries = readJson<{ summaries: Summary[] }>(path.join(out, 'summary.json')).summaries;
+    assert.deepEqual(summaries.map((summary) => [summary.schedule, summary.parallel]), [['sync', 3], ['serial', 1]]);
+    for (const schedule of ['sync', 'serial']) assert.match(readFileSync(path.join(out, `regret-branin-${schedule}.svg`), 'utf8'), /^<svg/);
   });
 
   it('times a service directly in latency mode and plots latency against history size', async () => {

@@ -5,7 +5,7 @@ import { regretCurve } from '../../bench/measures/regret.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { summarise } from '../../bench/report/aggregate.js';
 import { mergeResults, RESULTS_FORMAT, type BenchmarkResults, type RunRecord } from '../../bench/report/results-file.js';
-import { meanRanks, summaryMarkdown } from '../../bench/report/summary-table.js';
+import { meanRanks, reportMarkdown, summaryMarkdown } from '../../bench/report/summary-table.js';
 import { LINE_COLOURS } from '../../bench/report/palette.js';
 import { randomStartupNotes } from '../../bench/report/random-startup.js';
 import { regretPlotSpec } from '../../bench/report/regret-plot.js';
@@ -95,6 +95,52 @@ describe('summary', () => {
   });
 });
 
+describe('schedules and paired comparisons', () => {
+  // Seeds 0-9: ours is better on seeds 0-8, worse on seed 9 (p = 22/1024): ahead. Against random, equal everywhere: tied.
+  const seeds = Array.from({ length: 10 }, (_, seed) => seed);
+  const runs = (schedule: 'async' | 'sync') =>
+    seeds.flatMap((seed) => [
+      { ...run('tpe', 'branin', seed, [5, 4, seed === 9 ? 3 : 1]), schedule },
+      { ...run('stock-hyperopt-tpe', 'branin', seed, [5, 4, 2]), kind: 'stock' as const, schedule },
+      { ...run('optuna-tpe', 'branin', seed, [seed === 9 ? 1 : 5, 4, 3]), kind: 'peer' as const, schedule },
+    ]);
+  const all: BenchmarkResults = { ...results([...runs('async'), ...runs('sync')], ['branin']), settings: { budget: 3, parallel: 3, seeds, problems: ['branin'], schedules: ['async', 'sync'] } };
+
+  it('summarises each schedule on its own runs, with the parallelism it ran', () => {
+    const sync = summarise(all, 'sync');
+    assert.equal(sync.schedule, 'sync');
+    assert.equal(sync.parallel, 3);
+    assert.deepEqual(sync.cells.map((cell) => [cell.target, cell.seeds]), [['tpe', 10], ['stock-hyperopt-tpe', 10], ['optuna-tpe', 10]]);
+    assert.equal(summarise({ ...all, settings: { ...all.settings, schedules: ['serial'] } }, 'serial').parallel, 1);
+  });
+
+  it('compares each of our services with every other target by a paired sign test, and says ahead or behind only when it is significant', () => {
+    const { comparisons } = summarise(all, 'async');
+    const stock = comparisons.find((entry) => entry.other === 'stock-hyperopt-tpe')!;
+    assert.deepEqual([stock.ours, stock.problem, stock.wins, stock.ties, stock.losses, stock.verdict], ['tpe', 'branin', 9, 0, 1, 'ahead']);
+    assert.ok(Math.abs(stock.pValue - 22 / 1024) < 1e-12);
+    const peer = comparisons.find((entry) => entry.other === 'optuna-tpe')!;
+    // Ours 1 against 3 on seeds 0-8; on seed 9, 3 against 1: 9 wins, 1 loss.
+    assert.equal(peer.verdict, 'ahead');
+    assert.equal(comparisons.length, 2, 'no comparison among targets that are not ours');
+  });
+
+  it('writes one section per schedule, each with its paired comparisons', () => {
+    const { text, summaries } = reportMarkdown(all);
+    assert.deepEqual(summaries.map((summary) => summary.schedule), ['async', 'sync']);
+    assert.match(text, /^## Schedule async: 3 trials in parallel/m);
+    assert.match(text, /^## Schedule sync: batches of 3 trials that finish together/m);
+    assert.equal(text.match(/^\| tpe \| stock-hyperopt-tpe \| \*\*ahead\*\* 9-0-1, p 0\.021 \|$/gm)?.length, 2);
+    // One schedule: no heading, as before schedules existed.
+    assert.doesNotMatch(reportMarkdown({ ...all, runs: runs('sync'), settings: { ...all.settings, schedules: ['sync'] } }).text, /^## /m);
+  });
+
+  it('reads results written before schedules as async ones', () => {
+    const old = results([run('tpe', 'branin', 0, [1, 1, 1])], ['branin']);
+    assert.deepEqual(reportMarkdown(old).summaries.map((summary) => summary.schedule), ['async']);
+  });
+});
+
 describe('report for people', () => {
   const runs = [0, 1, 2].flatMap((seed) => [
     run('tpe', 'branin', seed, [5, 4, 3]),
@@ -115,7 +161,7 @@ describe('report for people', () => {
     assert.equal(line.encoding.strokeDash!.field, 'origin');
     assert.deepEqual(line.encoding.strokeDash!.scale.range[0], [1, 0], 'ours solid');
     assert.notDeepEqual(line.encoding.strokeDash!.scale.range[1], [1, 0], 'peers dashed');
-    assert.match(spec.title.subtitle, /solid: Katib services, dashed: Python peers/);
+    assert.match(spec.title.subtitle, /async schedule, 1 trials in parallel; solid: our services, dashed: Python peers/);
     for (const colour of LINE_COLOURS) assert.ok(contrastOnWhite(colour) >= 4.5, `${colour} is too pale for a thin line (contrast ${contrastOnWhite(colour).toFixed(2)})`);
   });
 

@@ -265,3 +265,55 @@ describe('simulated controller: trials Katib reports as diverged or leaves out',
     assert.ok(last.total_request_number! - last.current_request_number! > last.trials!.length, 'total_request_number no longer counts it');
   });
 });
+
+describe('simulated controller: schedules', () => {
+  function counting() {
+    let next = 0;
+    return recording({
+      validateAlgorithmSettings: async () => {},
+      getSuggestions: async (request) => ({
+        parameter_assignments: Array.from({ length: request.current_request_number! }, () => ({
+          assignments: [
+            { name: 'learning_rate', value: '0.001' },
+            { name: 'width', value: String(16 + next++) },
+            { name: 'optimizer', value: 'adam' },
+            { name: 'dropout', value: '0.1' },
+          ],
+          trial_name: '',
+          labels: {},
+        })),
+        algorithm: null,
+        early_stopping_rules: [],
+      }),
+      close: () => {},
+    });
+  }
+
+  it('sync: asks for whole batches, each request carrying no running trial, and finishes a batch together', async () => {
+    const run = counting();
+    const outcome = await runSimulatedExperiment(run.endpoint, { ...options(), schedule: 'sync' });
+    assert.equal(outcome.error, undefined);
+    assert.deepEqual(
+      run.requests.map((request) => [request.current_request_number, request.total_request_number, request.trials!.length]),
+      [
+        [3, 3, 0],
+        [3, 6, 3],
+        [3, 9, 6],
+        [1, 10, 9],
+      ],
+    );
+    for (const request of run.requests) assert.ok(request.trials!.every((trial) => trial.status!.condition === 'SUCCEEDED'));
+    // Within a batch, creation order; the batch ends when its slowest trial (DURATIONS) would: 500, then 500 + 350, ...
+    assert.deepEqual(outcome.trials.map((trial) => trial.number), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(outcome.trials.map((trial) => trial.completionSeconds), [500, 500, 500, 850, 850, 850, 1250, 1250, 1250, 1330]);
+  });
+
+  it('serial: one trial at a time, and refuses a parallel count other than 1', async () => {
+    const run = counting();
+    const outcome = await runSimulatedExperiment(run.endpoint, { ...options({ parallelTrialCount: 1 }), schedule: 'serial' });
+    assert.equal(outcome.error, undefined);
+    assert.equal(run.requests.length, 10);
+    assert.ok(run.requests.every((request, index) => request.current_request_number === 1 && request.trials!.length === index));
+    await assert.rejects(runSimulatedExperiment(counting().endpoint, { ...options(), schedule: 'serial' }), /serial schedule runs one trial at a time, not 3/);
+  });
+});
