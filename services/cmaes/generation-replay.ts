@@ -1,5 +1,5 @@
 import { rngFromText } from '../../shared/random/seed.js';
-import { MemberStreams } from './member-streams.js';
+import { PositionStreams } from './position-streams.js';
 import type { CmaesSettings } from './cmaes-settings.js';
 import { CmaRun, type RankedMember } from './cma-run.js';
 import { RestartSchedule } from './restart-schedule.js';
@@ -9,56 +9,101 @@ import { defaultPopulation } from './strategy-parameters.js';
 import type { TrialBook, TrialFacts } from './trial-book.js';
 
 /**
- * Draws per member from the search distribution before its draws become uniform over the space's values, which
- * find a free point in a small finite space that the distribution has concentrated on. The uniform draws have
- * their own limit, after which the member's slot gets a random free point (a nearly used-up space).
+ * Draws per assignment from the search distribution before its draws become uniform over the space's values,
+ * which find a free point in a small finite space that the distribution has concentrated on. The uniform draws
+ * have their own limit, after which the assignment gets a random free point (a nearly used-up space).
  */
 const DISTRIBUTION_ATTEMPTS = 8;
-export const MEMBER_ATTEMPTS = DISTRIBUTION_ATTEMPTS + 64;
+export const DRAW_ATTEMPTS = DISTRIBUTION_ATTEMPTS + 64;
 /**
- * Generations in a row that no trial of the request belongs to, all members omitted, after which the replay stops
- * closing generations by omissions alone: total_request_number is the client's word, and a claim of billions of
- * omitted assignments must not make a call replay billions of empty generations.
+ * Positions in a row that no trial of the request holds after which the replay stops walking: a request may
+ * claim billions of assignments handed out (total_request_number is the client's word), and a trial drawn from
+ * another generation (see the class comment) is never matched, so "until every trial is matched" alone does not
+ * bound the walk. No Experiment has this many trials in a row missing from its requests.
  */
-const MAX_EMPTY_GENERATIONS = 4;
+const MAX_ABSENT_RUN = 10_000;
+/**
+ * The most recent positions past the walk whose points are still worked out, to keep new draws off them: a
+ * request can lag behind the trials Katib has created, and those lagging trials are the latest ones.
+ */
+const RECENT_POSITIONS = 64;
 
-/** A member of the generation being replayed, matched to the trial that holds its assignment. */
-interface MatchedMember {
-  index: number;
+/** The trial found at one position of the experiment, matched to the candidate drawn there. */
+interface Found {
   candidate: Candidate;
   facts: TrialFacts;
 }
 
 /**
+ * The positions of the generation being walked: its first lambda positions are its members, the update's
+ * sample; later ones are extras, handed out while it waited for its members.
+ */
+class GenerationPositions {
+  readonly members: (Found | undefined)[] = [];
+  private lastAbsentMember = -1;
+  private lastFound = -1;
+
+  constructor(private readonly lambda: number) {}
+
+  record(position: number, found: Found | undefined): void {
+    if (found !== undefined) this.lastFound = position;
+    if (this.members.length >= this.lambda) return;
+    this.members.push(found);
+    if (found === undefined) this.lastAbsentMember = position;
+  }
+
+  /**
+   * Whether the generation has ended: each member reported, failed, or is missing from the request with a trial
+   * of this generation found after it. A member missing at the end of what the request shows may be a trial
+   * Katib has created but not yet listed, so it holds the generation open until a later trial shows up.
+   */
+  get ended(): boolean {
+    return (
+      this.members.length === this.lambda &&
+      this.members.every((member) => member === undefined || member.facts.state !== 'pending') &&
+      this.lastAbsentMember < this.lastFound
+    );
+  }
+
+  /** The members that reported a loss, best first (ties by position). */
+  ranked(): RankedMember[] {
+    return this.members
+      .flatMap((member, index) => (member !== undefined && member.facts.state === 'completed' ? [{ member, index, loss: member.facts.loss }] : []))
+      .sort((a, b) => a.loss - b.loss || a.index - b.index)
+      .map(({ member, loss }) => ({ candidate: member.candidate, loss }));
+  }
+}
+
+/**
  * CMA-ES without state: every call replays the experiment's whole search from the request.
  *
- * Member j of generation g of run r (r counts restarts) is drawn from the run's distribution with a generator
- * that depends only on (experiment identity, r, g, j, attempt) (member-streams.ts), so replaying a generation draws exactly the members that
- * were handed out, and each is recognised among the request's trials by its assignment: no labels, no order of
- * trials and no stored state are needed (Katib v0.19.0 does not send the labels of a reply back in requests).
- * A member whose assignment an earlier trial holds (small finite spaces) was redrawn (the next attempt, and after
- * DISTRIBUTION_ATTEMPTS a uniform draw) when it was handed out, and is looked for the same way; the update then
- * uses the point it was given.
+ * The assignment at position p of the experiment (the p-th handed out, p = total_request_number -
+ * current_request_number for a call's first) was drawn from the generation under way with a generator that
+ * depends only on (experiment identity, run, generation, p, attempt) (position-streams.ts). Two positions never
+ * share a generator, so no two calls can hand out the same draw, whatever each request showed: Katib's requests
+ * can lag behind the trials it has created, and leave out MetricsUnavailable trials and early-stopped ones
+ * without an observation, so a request never tells exactly which positions were handed out from which
+ * generation.
  *
- * A generation is closed, and the distribution updated from it, once each of its lambda members has ended:
- * reported, failed, or omitted from requests (Katib's total_request_number counts assignments the request does
- * not show; each omission explains one missing member, in member order). The update then uses the members that
- * reported, ranked by loss; failed and omitted ones take no part, and with fewer than mu reports the weights of
- * as many ranks are used. Until the generation closes, every call hands out further members of the same
- * generation (index lambda and on), so the experiment never waits; those extra members count as evaluations but
- * take no part in the update (nor in the replay once the generation is closed), because the update must not
- * depend on when a call came. A generation waits only for its first lambda members, and those always end in
- * Katib (succeeded, failed, killed, metrics unavailable or early stopped).
+ * The replay walks the positions in order and looks for each one's draw among the request's trials (no labels,
+ * no order of trials and no stored state are needed; Katib v0.19.0 does not send a reply's labels back). A
+ * generation's first lambda positions are its members. It ends once each member has reported, failed, or is
+ * missing with a trial of the generation found after it; its update then uses the members that reported, ranked
+ * by loss, and the next position starts the next generation. Until then, positions are extras of the generation:
+ * real samples of its distribution whose results count for the best trial but not in the update, which must not
+ * depend on when a call came. A member that never ends (a trial stuck in Running) holds back the learning, not
+ * the experiment; Katib ends every trial.
  *
- * Replays are consistent from one request to the next because closed generations depend only on facts that do
- * not change: a member's assignment, its final state and loss, and the count of omissions. In a small finite
- * space, where a member's draw can coincide with an earlier trial that is not a member (an extra, or a random
- * fill-in), the member can be matched to that trial instead; the search stays deterministic and distinct, and
- * the update uses that trial's loss.
+ * A request that saw a member missing while a later one shows it (a lagging request) can have ended a generation
+ * that a later request finds still running; positions drawn from the next generation in between then match no
+ * trial and take no part in the update. Replies stay distinct and deterministic; only that learning is lost. In
+ * a small finite space, a draw can coincide with an earlier trial it was not handed out as (an assignment that
+ * was redrawn, or a random fill-in) and be matched to it; the search stays deterministic and distinct, and the
+ * update takes that trial's loss.
  */
 export class GenerationReplay {
-  /** The member streams of the generation last drawn from. */
-  private streams: { run: CmaRun; generation: number; members: MemberStreams } | undefined;
+  /** The streams of the generation last drawn from. */
+  private streams: { run: CmaRun; generation: number; positions: PositionStreams } | undefined;
 
   constructor(
     private readonly layout: SpaceLayout,
@@ -67,84 +112,64 @@ export class GenerationReplay {
   ) {}
 
   /**
-   * The run under way, the index of the next member of its current generation to hand out, and the points of the
-   * members that were omitted from requests (a new member must not take one: its trial is not in the request, so
-   * nothing else marks it used).
+   * The run under way after `handedOut` positions, and the points of positions that no trial of the request
+   * shows, most recent first (a new draw must not take one: nothing else marks it used).
    */
-  replay(book: TrialBook): { run: CmaRun; next: number; omitted: Point[] } {
-    const omitted: Point[] = [];
-    const schedule = new RestartSchedule(
-      this.settings.restartStrategy,
-      defaultPopulation(this.layout.searchedDimensions),
-      this.settings.sigma,
-    );
+  replay(book: TrialBook, handedOut: number): { run: CmaRun; unseen: Point[] } {
+    const unseen: Point[] = [];
+    const schedule = new RestartSchedule(this.settings.restartStrategy, defaultPopulation(this.layout.searchedDimensions), this.settings.sigma);
     let run = new CmaRun(this.layout, schedule.first(), 0, this.layout.ordered.map(() => 0.5));
-    let emptyGenerations = 0;
-    for (;;) {
-      const lambda = run.lambda;
-      const members: (MatchedMember | undefined)[] = [];
-      let last = -1;
-      for (let j = 0; j < lambda; j++) {
-        members[j] = this.find(run, j, book);
-        if (members[j] !== undefined) last = j;
+    let generation = new GenerationPositions(run.lambda);
+    let position = 0;
+    for (let absentRun = 0; position < handedOut && !book.allClaimed && absentRun < MAX_ABSENT_RUN; position++) {
+      let drawn = this.probe(run, position, book);
+      if (!drawn.found && generation.ended) {
+        run = this.next(run, generation, schedule);
+        generation = new GenerationPositions(run.lambda);
+        drawn = this.probe(run, position, book);
       }
-      // Members are handed out in order: one missing before the last one found was omitted from requests.
-      for (let j = 0; j < last; j++) {
-        if (members[j] === undefined && book.attributeOmissions(1) === 1) omitted.push(this.absentPoint(run, j, book));
-      }
-      const reported = members.every((member) => member === undefined || member.facts.state !== 'pending');
-      emptyGenerations = last === -1 ? emptyGenerations + 1 : 0;
-      const allHandedOut = last + 1 + book.omissionsLeft >= lambda && emptyGenerations <= MAX_EMPTY_GENERATIONS;
-      if (!(allHandedOut && reported)) return { run, next: this.frontier(run, last, book, omitted), omitted };
-      for (let j = last + 1; j < lambda; j++) {
-        book.attributeOmissions(1);
-        omitted.push(this.absentPoint(run, j, book));
-      }
-      run.update(ranked(members));
-      if (this.settings.restartStrategy !== 'none' && run.terminated) run = this.restart(run, schedule);
+      generation.record(position, drawn.found);
+      if (drawn.found === undefined) unseen.push(drawn.absent);
+      absentRun = drawn.found === undefined ? absentRun + 1 : 0;
     }
+    // Positions the walk did not reach hold no trial of the request, so they end nothing: the next position
+    // starts a new generation exactly when the walked ones ended theirs.
+    if (generation.ended) run = this.next(run, generation, schedule);
+    for (let q = Math.max(position, handedOut - RECENT_POSITIONS); q < handedOut; q++) {
+      const { absent } = this.probe(run, q, book);
+      if (absent !== undefined) unseen.push(absent);
+    }
+    return { run, unseen: unseen.reverse() };
   }
 
-  /**
-   * The next member of the current generation to hand out: past the last one found, its extra members (index
-   * lambda and on) that trials hold, and as many more as omissions remain unexplained (they are this
-   * generation's, handed out and left out of requests).
-   */
-  private frontier(run: CmaRun, lastMember: number, book: TrialBook, omitted: Point[]): number {
-    let next = lastMember + 1;
-    while (next >= run.lambda && this.find(run, next, book) !== undefined) next++;
-    // The members omitted after `next`: their points are looked up only for a few generations' worth, since
-    // total_request_number (a client's word) may claim billions.
-    const tail = book.attributeOmissions(book.omissionsLeft);
-    for (let j = next; j < next + Math.min(tail, 4 * run.lambda); j++) omitted.push(this.absentPoint(run, j, book));
-    return next + tail;
-  }
-
-  /** The point an omitted member was handed out with: its first draw that no trial in the request holds. */
-  private absentPoint(run: CmaRun, index: number, book: TrialBook): Point {
-    let point = this.draw(run, index, 0);
-    for (let attempt = 1; attempt < MEMBER_ATTEMPTS && book.holds(this.layout.space.key(point)); attempt++) point = this.draw(run, index, attempt);
-    return point;
-  }
-
-  /** Member `index` of the run's current generation, drawn for the `attempt`-th time (a point of the space). */
-  draw(run: CmaRun, index: number, attempt: number): Point {
+  /** Position `position`'s assignment drawn for the `attempt`-th time from the run's current generation. */
+  draw(run: CmaRun, position: number, attempt: number): Point {
     if (this.streams === undefined || this.streams.run !== run || this.streams.generation !== run.generation) {
-      this.streams = { run, generation: run.generation, members: new MemberStreams(this.identity, run.index, run.generation) };
+      this.streams = { run, generation: run.generation, positions: new PositionStreams(this.identity, run.index, run.generation) };
     }
-    const rng = this.streams.members.rng(index, attempt);
+    const rng = this.streams.positions.rng(position, attempt);
     return attempt < DISTRIBUTION_ATTEMPTS ? this.layout.point(run.sample(rng)) : this.layout.space.uniformPoint(rng);
   }
 
-  /** The trial holding member `index`'s assignment, when one does. */
-  private find(run: CmaRun, index: number, book: TrialBook): MatchedMember | undefined {
-    for (let attempt = 0; attempt < MEMBER_ATTEMPTS; attempt++) {
-      const point = this.draw(run, index, attempt);
+  /**
+   * The trial holding the assignment drawn at `position` from the run's current generation, claimed; or, when
+   * none does, the point that position was handed out with (its first draw no trial holds).
+   */
+  private probe(run: CmaRun, position: number, book: TrialBook): { found: Found; absent?: undefined } | { found?: undefined; absent: Point } {
+    let point = this.draw(run, position, 0);
+    for (let attempt = 1; attempt <= DRAW_ATTEMPTS; attempt++) {
       const facts = book.claim(this.layout.space.key(point));
-      if (facts === 'absent') return undefined;
-      if (facts !== 'taken') return { index, candidate: this.layout.candidateOf(point), facts };
+      if (facts === 'absent') break;
+      if (facts !== 'taken') return { found: { candidate: this.layout.candidateOf(point), facts } };
+      if (attempt < DRAW_ATTEMPTS) point = this.draw(run, position, attempt);
     }
-    return undefined;
+    return { absent: point };
+  }
+
+  /** The run after `generation` ends: its update, and a restart when the strategy calls for one. */
+  private next(run: CmaRun, generation: GenerationPositions, schedule: RestartSchedule): CmaRun {
+    run.update(generation.ranked());
+    return this.settings.restartStrategy !== 'none' && run.terminated ? this.restart(run, schedule) : run;
   }
 
   private restart(finished: CmaRun, schedule: RestartSchedule): CmaRun {
@@ -153,12 +178,4 @@ export class GenerationReplay {
     const mean = this.layout.ordered.map(() => rng.uniform());
     return new CmaRun(this.layout, plan, finished.index + 1, mean);
   }
-}
-
-/** The members that reported a loss, best first (ties by member index). */
-function ranked(members: readonly (MatchedMember | undefined)[]): RankedMember[] {
-  return members
-    .flatMap((member) => (member !== undefined && member.facts.state === 'completed' ? [{ member, loss: member.facts.loss }] : []))
-    .sort((a, b) => a.loss - b.loss || a.member.index - b.member.index)
-    .map(({ member, loss }) => ({ candidate: member.candidate, loss }));
 }

@@ -27,7 +27,9 @@ export interface SuggestContext<Settings> {
    * current_request_number. Katib leaves MetricsUnavailable trials, and early-stopped trials without an
    * observation, out of the request but counts them here, so this is at least the number of trials in the
    * request. Anything that walks a sequence (the grid's order, an initial design) walks it by this count, never
-   * by the trials the request shows, or it would hand out an omitted trial's point again and again.
+   * by the trials the request shows, or it would hand out an omitted trial's point again and again. A request can
+   * also lag behind the trials Katib has created, lacking the latest ones: a sequence must not depend on which
+   * trials the request shows to give the i-th assignment its point.
    */
   handedOut: number;
   /** Seeded from the request: the only source of randomness an algorithm may use. */

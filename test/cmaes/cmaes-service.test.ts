@@ -38,7 +38,7 @@ function replayedGeneration(sent: GetSuggestionsRequest): { run: number; generat
   const layout = new SpaceLayout(parsed.space);
   const replay = new GenerationReplay(layout, `experiment:${request.experiment!.name}`, settings);
   const history = parseHistory(request.trials, parsed.space, parsed.facts.objective);
-  const { run } = replay.replay(new TrialBook(history, assignmentsHandedOut(request)));
+  const { run } = replay.replay(new TrialBook(history), assignmentsHandedOut(request));
   return { run: run.index, generation: run.generation, lambda: run.lambda };
 }
 

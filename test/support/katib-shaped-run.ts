@@ -53,3 +53,45 @@ export async function runKatibShaped(options: {
   }
   return { assignments, requests };
 }
+
+/**
+ * Runs an Experiment with requests that lag behind the trials, as Katib's controllers send them: when a trial
+ * ends, the experiment controller raises the Suggestion's requests before it creates the Trials of the last
+ * reply, so the suggestion controller's next request, listing the Trials it has seen, lacks them while
+ * total_request_number counts them. `parallelTrialCount` trials run at a time; before each request the oldest
+ * running one ends, as `end` decides. Returns every assignment in the order handed out, and the requests sent.
+ */
+export async function runKatibLagging(options: {
+  suggest: Suggest;
+  experiment: Experiment;
+  maxTrialCount: number;
+  parallelTrialCount: number;
+  end: (assignment: Record<string, string>, number: number) => TrialEnd;
+}): Promise<{ assignments: Record<string, string>[]; requests: GetSuggestionsRequest[] }> {
+  const trials: { trial: Trial; assignment: Record<string, string>; running: boolean }[] = [];
+  const requests: GetSuggestionsRequest[] = [];
+  let lastReply = 0;
+  while (trials.length < options.maxTrialCount) {
+    const running = trials.filter((entry) => entry.running);
+    if (running.length >= options.parallelTrialCount) {
+      const oldest = running[0]!;
+      const { condition, value } = options.end(oldest.assignment, trials.indexOf(oldest) + 1);
+      oldest.running = false;
+      oldest.trial = trial(oldest.trial.name!, oldest.assignment, condition, value);
+    }
+    const count = Math.min(options.parallelTrialCount - trials.filter((entry) => entry.running).length, options.maxTrialCount - trials.length);
+    const request: GetSuggestionsRequest = {
+      experiment: options.experiment,
+      trials: trials.slice(0, trials.length - lastReply).map((entry) => entry.trial).filter(katibSends),
+      current_request_number: count,
+      total_request_number: trials.length + count,
+    };
+    requests.push(request);
+    const reply = assignmentsOf(await options.suggest(request));
+    for (const assignment of reply) {
+      trials.push({ trial: trial(`${options.experiment.name}-${trials.length + 1}`, assignment, 'RUNNING'), assignment, running: true });
+    }
+    lastReply = reply.length;
+  }
+  return { assignments: trials.map((entry) => entry.assignment), requests };
+}

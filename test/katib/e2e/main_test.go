@@ -47,25 +47,13 @@ func TestEndToEnd(t *testing.T) {
 	startCluster(t)
 	t.Run("experiments", func(t *testing.T) {
 		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization", "sobol", "cmaes"} {
-			t.Run(algorithm, func(t *testing.T) {
-				if reason, known := knownFailures[algorithm]; known {
-					t.Skipf("known failure, open in issue 17: %s", reason)
-				}
-				testAlgorithm(t, algorithm)
-			})
+			t.Run(algorithm, func(t *testing.T) { testAlgorithm(t, algorithm) })
 		}
 		t.Run("medianstop", testMedianStop)
 		t.Run("validation-failure", testValidationFailureReachesTheUser)
 		t.Run("service-restart", testServiceRestartChangesNothing)
 		t.Run("metrics-unavailable", testMetricsUnavailableTrialIsNotRepeated)
 	})
-}
-
-// knownFailures are algorithms whose Experiment this suite has seen fail under Katib's real controller, with
-// what was seen; each is open in the issue named in its skip message and is taken off this list with its fix.
-var knownFailures = map[string]string{
-	"cmaes": "one run of 11 handed two trials the same assignment (lr=0.0340598035527, layers=4, batch_size=32, " +
-		"optimizer=adam) when Katib's requests lagged behind the trials it had created; other runs passed",
 }
 
 // startCluster starts PostgreSQL, Katib's DB manager, the cluster and the kubelet stand-in, all stopped when
