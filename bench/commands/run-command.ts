@@ -4,14 +4,17 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parallelOf, runSimulatedExperiment, SCHEDULES, type Schedule } from '../controller/simulated-controller.js';
 import { describeEnvironment } from '../environment.js';
-import { DEFAULT_PEER_PYTHON, PEER_NAMES, peerLibraryVersions, peerPython, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
-import { objectiveFor } from '../problems/objective-functions.js';
+import { DEFAULT_PEER_PYTHON, PEER_NAMES, PRUNED_PEER_NAMES, peerLibraryVersions, peerPython, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
+import { learningCurveFor } from '../problems/objective-functions.js';
 import { defaultProblemNames, loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
 import { trialDurationSeconds } from '../problems/trial-duration.js';
 import { progressBar, type Progress } from '../progress/progress-bar.js';
 import { repoPath } from '../../shared/repo-root.js';
 import { RESULTS_FORMAT, writeResults, type BenchmarkResults, type BenchmarkSettings, type RunRecord } from '../report/results-file.js';
 import { printReport, writeReport } from '../report/write-report.js';
+import type { OpenHarness } from '../controller/early-stopping-harness.js';
+import { EARLY_STOPPING_ALGORITHM, openEarlyStopping, opensPerExperiment as earlyStoppingPerExperiment, parseEarlyStoppingSpec, type EarlyStoppingTarget } from '../targets/early-stopping-target.js';
+import { ExperimentLease } from '../targets/experiment-lease.js';
 import { LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { openTarget, opensPerExperiment, parseStockSpec, settingsForSeed, type OpenTarget, type Target } from '../targets/target.js';
 import { integerOption, listOption, namesOption, targetsOption, timestampedName } from './option-values.js';
@@ -25,8 +28,12 @@ export const RUN_USAGE = `npm run bench -- run [options]
   --stock LIST         Katib's stock Python services as SERVICE:ALGORITHM (hyperopt:tpe, optuna:tpe,
                        optuna:multivariate-tpe, skopt:bayesianoptimization, ...), one process per Experiment;
                        set up by bash bench/stock/setup.sh --katib-source DIR
-  --katib-source DIR   the Katib checkout --stock runs (default: the one bench/stock/setup.sh prepared)
-  --peers LIST         Python baselines (${PEER_NAMES.join(', ')}, or all)
+  --early-stopping SPEC  none, or [LABEL=]SOURCE[,SETTING=VALUE...] (repeatable): every target runs once with each;
+                       SOURCE medianstop (ours) or katib-medianstop (Katib's stock one, set up by
+                       bash bench/stock/setup.sh --katib-source DIR medianstop); default none
+  --katib-source DIR   the Katib checkout --stock and katib-medianstop run (default: the one bench/stock/setup.sh prepared)
+  --peers LIST         Python baselines (${PEER_NAMES.join(', ')}, or all); an Optuna one with a
+                       pruner when named so: PEER+median-pruner, PEER+percentile-pruner (percentile 25)
   --problems LIST      default: ${defaultProblemNames().join(', ')}; also: ${problemNames().filter((name) => !defaultProblemNames().includes(name)).join(', ')}
   --seeds N            number of seeds (default 10), starting at --first-seed (default 0)
   --budget N           trials per experiment, max_trial_count (default 60)
@@ -41,6 +48,8 @@ interface RunOptions {
   settings: BenchmarkSettings & { schedules: Schedule[] };
   targets: Target[];
   peers: string[];
+  /** The early-stopping rules every target runs with; undefined is none. */
+  earlyStopping: (EarlyStoppingTarget | undefined)[];
   katibSource: string | undefined;
   deadlineMs: number;
   python: string;
@@ -55,6 +64,7 @@ function parseRunOptions(args: string[]): RunOptions {
       target: { type: 'string', multiple: true },
       peers: { type: 'string' },
       stock: { type: 'string' },
+      'early-stopping': { type: 'string', multiple: true },
       'katib-source': { type: 'string' },
       problems: { type: 'string' },
       seeds: { type: 'string' },
@@ -68,7 +78,8 @@ function parseRunOptions(args: string[]): RunOptions {
     },
     strict: true,
   });
-  const peers = namesOption('peers', values.peers, PEER_NAMES) ?? [];
+  // `all` is every peer without a pruner; a pruned one (optuna-tpe+median-pruner) is named.
+  const peers = (values.peers === 'all' ? [...PEER_NAMES] : namesOption('peers', values.peers, [...PEER_NAMES, ...PRUNED_PEER_NAMES])) ?? [];
   const stock = (listOption(values.stock) ?? []).map(parseStockSpec);
   const targets = [...targetsOption(values.algorithms, values.target, peers.length > 0 || stock.length > 0), ...stock];
   if (targets.length === 0 && peers.length === 0) throw new Error('nothing to run: no built service, --target or --peers');
@@ -84,6 +95,7 @@ function parseRunOptions(args: string[]): RunOptions {
     },
     targets,
     peers,
+    earlyStopping: (values['early-stopping'] ?? ['none']).map(parseEarlyStoppingSpec),
     katibSource: values['katib-source'],
     deadlineMs: integerOption('deadline-ms', values['deadline-ms'], 60_000, 1),
     python: values.python ?? DEFAULT_PEER_PYTHON,
@@ -103,7 +115,8 @@ export async function runCommand(args: string[]): Promise<void> {
     runs: [],
     unavailable: [],
   };
-  const units = (options.targets.length + options.peers.length) * settings.problems.length * settings.seeds.length * settings.schedules.length;
+  const units =
+    (options.targets.length * options.earlyStopping.length + options.peers.length) * settings.problems.length * settings.seeds.length * settings.schedules.length;
   const progress = progressBar(units);
   mkdirSync(options.out, { recursive: true });
   const resultsFile = path.join(options.out, 'results.json');
@@ -111,14 +124,16 @@ export async function runCommand(args: string[]): Promise<void> {
   const save = () => writeResults(resultsFile, results);
   for (const schedule of settings.schedules) {
     for (const target of options.targets) {
-      for (const problem of settings.problems) {
-        const runs = await runTargetOnProblem(target, problem, schedule, options, progress);
-        if (typeof runs === 'string') {
-          results.unavailable.push({ target: target.label, reason: runs });
-          break;
+      for (const stopping of options.earlyStopping) {
+        for (const problem of settings.problems) {
+          const runs = await runTargetOnProblem(target, stopping, problem, schedule, options, progress);
+          if (typeof runs === 'string') {
+            results.unavailable.push({ target: runLabel(target, stopping), reason: runs });
+            break;
+          }
+          results.runs.push(...runs);
+          save();
         }
-        results.runs.push(...runs);
-        save();
       }
     }
     if (options.peers.length > 0) await runPeers(options, schedule, results, progress, save);
@@ -130,28 +145,34 @@ export async function runCommand(args: string[]): Promise<void> {
   for (const entry of results.unavailable) console.log(`not run: ${entry.target}: ${entry.reason}`);
 }
 
-/** Every seed of one problem against one target; a string when the target cannot be started at all. */
-async function runTargetOnProblem(target: Target, problemName: string, schedule: Schedule, options: RunOptions, progress: Progress): Promise<RunRecord[] | string> {
+/** Every seed of one problem against one target, with one early-stopping rule or none; a string when a service cannot be started. */
+async function runTargetOnProblem(
+  target: Target,
+  stopping: EarlyStoppingTarget | undefined,
+  problemName: string,
+  schedule: Schedule,
+  options: RunOptions,
+  progress: Progress,
+): Promise<RunRecord[] | string> {
   const { settings } = options;
   const problem = problemDefinition(problemName);
-  const objective = objectiveFor(problem);
+  const learningCurve = learningCurveFor(problem);
   const durations = loadCatalog().trialDuration;
-  const open = () => openTarget(target, options.deadlineMs, options.katibSource);
-  // A stock service is started for each Experiment (opensPerExperiment), any other target once for all seeds.
-  let shared: OpenTarget | undefined;
-  if (!opensPerExperiment(target)) {
-    try {
-      shared = await open();
-    } catch (error) {
-      return messageOf(error);
-    }
-  }
+  const label = runLabel(target, stopping);
+  // A stock service is started for each Experiment (opensPerExperiment), any other once for all seeds.
+  const suggestions = new ExperimentLease(() => openTarget(target, options.deadlineMs, options.katibSource), opensPerExperiment(target));
+  const earlyStopping =
+    stopping === undefined
+      ? undefined
+      : new ExperimentLease(() => openEarlyStopping(stopping, options.deadlineMs, options.katibSource), earlyStoppingPerExperiment(stopping));
   const runs: RunRecord[] = [];
   try {
     for (const seed of settings.seeds) {
       let current: OpenTarget;
+      let harness: OpenHarness | undefined;
       try {
-        current = shared ?? (await open());
+        current = await suggestions.acquire();
+        harness = await earlyStopping?.acquire();
       } catch (error) {
         return messageOf(error);
       }
@@ -166,15 +187,19 @@ async function runTargetOnProblem(target: Target, problemName: string, schedule:
             algorithmSettings: settingsForSeed(target, seed),
             parallelTrialCount: parallelOf(schedule, settings.parallel),
             maxTrialCount: settings.budget,
+            ...(stopping === undefined ? {} : { earlyStopping: { algorithmName: EARLY_STOPPING_ALGORITHM, algorithmSettings: stopping.settings } }),
           },
           schedule,
-          objective,
+          learningCurve,
+          epochs: problem.epochs ?? 1,
           durationSeconds: (number) => trialDurationSeconds(durations, problem.name, seed, number),
+          ...(harness === undefined ? {} : { earlyStopping: harness.harness }),
         });
         runs.push({
-          target: target.label,
+          target: label,
           kind: target.kind,
           algorithm: target.algorithm,
+          ...(stopping === undefined ? {} : { suggestion: target.label, earlyStopping: stopping.label }),
           problem: problem.name,
           seed,
           schedule,
@@ -184,17 +209,25 @@ async function runTargetOnProblem(target: Target, problemName: string, schedule:
           invalidAssignments: outcome.trials.filter((trial) => trial.error !== undefined).length,
           diverged: outcome.trials.filter((trial) => trial.diverged === true).length,
           peakRssKib: current.peakRssKib() ?? null,
+          ...(harness === undefined ? {} : { earlyStoppingPeakRssKib: harness.service.peakRssKib() ?? null }),
           wallSeconds: (performance.now() - started) / 1000,
         });
       } finally {
-        if (shared === undefined) await current.close();
+        await suggestions.release(current);
+        if (harness !== undefined) await earlyStopping!.release(harness);
       }
-      progress.advance(`${schedule} · ${target.label} · ${problem.name} · seed ${seed}`);
+      progress.advance(`${schedule} · ${label} · ${problem.name} · seed ${seed}`);
     }
   } finally {
-    await shared?.close();
+    await suggestions.close();
+    await earlyStopping?.close();
   }
   return runs;
+}
+
+/** A run's name in results: the suggestion target's, joined by its early-stopping rule's. */
+function runLabel(target: Target, stopping: EarlyStoppingTarget | undefined): string {
+  return stopping === undefined ? target.label : `${target.label}+${stopping.label}`;
 }
 
 async function runPeers(options: RunOptions, schedule: Schedule, results: BenchmarkResults, progress: Progress, save: () => void): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AlgorithmSetting } from '../../shared/wire/generated/api/v1/beta1/AlgorithmSetting.js';
+import type { EarlyStoppingSetting } from '../../shared/wire/generated/api/v1/beta1/EarlyStoppingSetting.js';
 import type { Experiment } from '../../shared/wire/generated/api/v1/beta1/Experiment.js';
 import type { ParameterAssignment } from '../../shared/wire/generated/api/v1/beta1/ParameterAssignment.js';
 import type { ParameterSpec } from '../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
@@ -13,6 +14,8 @@ export interface ExperimentSettings {
   algorithmSettings: AlgorithmSetting[];
   parallelTrialCount: number;
   maxTrialCount: number;
+  /** The Experiment's spec.earlyStopping, when it has one. */
+  earlyStopping?: { algorithmName: string; algorithmSettings: EarlyStoppingSetting[] };
 }
 
 const DISTRIBUTIONS: Record<DistributionName, 'UNIFORM' | 'LOG_UNIFORM' | 'NORMAL' | 'LOG_NORMAL'> = {
@@ -46,7 +49,7 @@ export function objectiveSpec(problem: ProblemDefinition): NonNullable<Experimen
   };
 }
 
-/** The Experiment message, as ConvertExperiment builds it (no goal, no early stopping, no NAS config). */
+/** The Experiment message, as ConvertExperiment builds it (no goal, no NAS config). */
 export function experimentMessage(settings: ExperimentSettings): Experiment {
   return {
     name: settings.name,
@@ -54,6 +57,9 @@ export function experimentMessage(settings: ExperimentSettings): Experiment {
       parameter_specs: { parameters: settings.problem.parameters.map(parameterSpec) },
       objective: objectiveSpec(settings.problem),
       algorithm: { algorithm_name: settings.algorithmName, algorithm_settings: settings.algorithmSettings },
+      ...(settings.earlyStopping === undefined
+        ? {}
+        : { early_stopping: { algorithm_name: settings.earlyStopping.algorithmName, algorithm_settings: settings.earlyStopping.algorithmSettings } }),
       parallel_trial_count: settings.parallelTrialCount,
       max_trial_count: settings.maxTrialCount,
     },
@@ -61,7 +67,7 @@ export function experimentMessage(settings: ExperimentSettings): Experiment {
 }
 
 /** Where a simulated trial is; the controller sends only the latest condition, as Katib does. */
-export type TrialPhase = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'METRICSUNAVAILABLE';
+export type TrialPhase = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'METRICSUNAVAILABLE' | 'EARLYSTOPPED';
 
 export interface TrialState {
   name: string;
@@ -82,13 +88,17 @@ export function katibTime(seconds: number): string {
   return new Date(EPOCH_MS + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** RFC 3339 to the millisecond, as a metrics collector stamps a reported value (Go's RFC3339Nano). */
+export function logTime(seconds: number): string {
+  return new Date(EPOCH_MS + seconds * 1000).toISOString();
+}
+
 /**
- * Whether ConvertTrials puts the trial in requests at all: it leaves MetricsUnavailable trials out (and
- * early-stopped ones without an observation, which the simulation never has), while total_request_number still
- * counts them.
+ * Whether ConvertTrials puts the trial in requests at all: it leaves MetricsUnavailable trials out, and
+ * early-stopped ones without an observation, while total_request_number still counts them.
  */
 export function katibSendsTrial(trial: TrialState): boolean {
-  return trial.phase !== 'METRICSUNAVAILABLE';
+  return trial.phase !== 'METRICSUNAVAILABLE' && !(trial.phase === 'EARLYSTOPPED' && trial.metricValue === undefined);
 }
 
 /**

@@ -19,6 +19,14 @@ export const PEER_NAMES = [
   'optuna3.3-multivariate-tpe',
 ] as const;
 
+/** Optuna's pruners, as a peer name's suffix (PRUNERS in bench/peers/peer_samplers.py). */
+export const PRUNER_NAMES = ['median-pruner', 'percentile-pruner'] as const;
+
+/** Every Optuna peer with each pruner: `optuna-tpe+median-pruner`, ... (named explicitly; not part of `all`). */
+export const PRUNED_PEER_NAMES: readonly string[] = PEER_NAMES.filter((name) => name.startsWith('optuna')).flatMap((name) =>
+  PRUNER_NAMES.map((pruner) => `${name}+${pruner}`),
+);
+
 /** The interpreter of the virtual environment bench/peers/setup.sh makes with the current, pinned libraries. */
 export const DEFAULT_PEER_PYTHON = repoPath('bench', 'peers', '.venv', 'bin', 'python');
 

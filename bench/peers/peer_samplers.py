@@ -1,9 +1,11 @@
 """The Python baselines behind one ask/tell interface.
 
 A peer is made for one experiment (a problem and a seed). `ask(count)` returns `count` (handle, assignments)
-pairs, assignments being strings as Katib would pass them to a trial; `tell(handle, value)` reports a finished
-trial's objective value, or None when it failed. Each library is used as its documentation shows, with its
-defaults unless the peer's name says otherwise.
+pairs, assignments being strings as Katib would pass them to a trial; `report(handle, value, step)` passes on a
+running trial's value after an epoch and says whether to prune it there; `tell(handle, value, pruned)` reports a
+finished trial's objective value, or None when it failed. Each library is used as its documentation shows, with its
+defaults unless the peer's name says otherwise. Only an Optuna peer prunes, and only when its name asks for a
+pruner: `optuna-tpe+median-pruner` is optuna-tpe with Optuna's MedianPruner, on its defaults.
 """
 
 import math
@@ -24,6 +26,25 @@ PEER_NAMES = (
 # Peers that name an optuna version run the same recipe as the unversioned one, in an environment with that
 # version (bench/peers/.venv-optuna3.3): Katib's stock optuna service pins 3.3.0.
 VERSIONED_OPTUNA = "optuna3.3-"
+
+
+# Optuna's pruners, by the suffix a peer name carries after "+"; each on its defaults but the percentile.
+PRUNERS = {
+    "median-pruner": lambda optuna: optuna.pruners.MedianPruner(),
+    "percentile-pruner": lambda optuna: optuna.pruners.PercentilePruner(25.0),
+}
+
+
+def split_peer_name(name):
+    """'optuna-tpe+median-pruner' -> ('optuna-tpe', 'median-pruner'); a name without '+' has no pruner (None)."""
+    suggestion, _, pruner = name.partition("+")
+    return suggestion, (pruner or None)
+
+
+def peer_choices():
+    """Every peer name run_peer.py takes: the peers, and the Optuna ones with each pruner."""
+    pruned = [f"{name}+{pruner}" for name in PEER_NAMES if name.startswith("optuna") for pruner in PRUNERS]
+    return list(PEER_NAMES) + pruned
 
 
 def format_value(parameter, value):
@@ -47,14 +68,16 @@ def _discrete_values(parameter):
 class OptunaPeer:
     """An Optuna study driven by ask and tell; running trials are known to the study as RUNNING."""
 
-    def __init__(self, problem, seed, make_sampler):
+    def __init__(self, problem, seed, make_sampler, pruner_name=None):
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self._optuna = optuna
         self._problem = problem
+        self._prunes = pruner_name is not None
         direction = "minimize" if problem["objective"]["type"] == "minimize" else "maximize"
-        self._study = optuna.create_study(direction=direction, sampler=make_sampler(optuna, seed))
+        pruner = PRUNERS[pruner_name](optuna) if self._prunes else optuna.pruners.NopPruner()
+        self._study = optuna.create_study(direction=direction, sampler=make_sampler(optuna, seed), pruner=pruner)
         self._distributions = {parameter["name"]: self._distribution(parameter) for parameter in problem["parameters"]}
 
     def _distribution(self, parameter):
@@ -81,9 +104,17 @@ class OptunaPeer:
             proposals.append((trial, assignments))
         return proposals
 
-    def tell(self, handle, value):
+    def report(self, handle, value, step):
+        if not self._prunes:
+            return False
+        handle.report(value, step)
+        return handle.should_prune()
+
+    def tell(self, handle, value, pruned=False):
         if value is None:
             self._study.tell(handle, state=self._optuna.trial.TrialState.FAIL)
+        elif pruned:
+            self._study.tell(handle, state=self._optuna.trial.TrialState.PRUNED)
         else:
             self._study.tell(handle, value)
 
@@ -134,7 +165,10 @@ class HyperoptPeer:
                 proposals.append((doc["tid"], assignments))
         return proposals
 
-    def tell(self, handle, value):
+    def report(self, handle, value, step):
+        return False
+
+    def tell(self, handle, value, pruned=False):
         for doc in self._trials._dynamic_trials:
             if doc["tid"] == handle:
                 doc["state"] = self._hyperopt.JOB_STATE_DONE
@@ -180,13 +214,18 @@ class SkoptPeer:
             proposals.append((native, assignments))
         return proposals
 
-    def tell(self, handle, value):
+    def report(self, handle, value, step):
+        return False
+
+    def tell(self, handle, value, pruned=False):
         # scikit-optimize has no notion of a failed point: a failed trial is simply never told.
         if value is not None:
             self._optimizer.tell(handle, value if self._minimize else -value)
 
 
-def make_peer(name, problem, seed):
+def make_peer(name, problem, seed, pruner_name=None):
+    if pruner_name is not None and not (name.startswith("optuna") and pruner_name in PRUNERS):
+        raise ValueError(f'"{name}+{pruner_name}": only an Optuna peer prunes, with one of {", ".join(PRUNERS)}')
     if name.startswith(VERSIONED_OPTUNA):
         import optuna
 
@@ -194,21 +233,21 @@ def make_peer(name, problem, seed):
             raise RuntimeError(f"{name} needs optuna 3.3 (bench/peers/.venv-optuna3.3), not {optuna.__version__}")
         name = "optuna-" + name[len(VERSIONED_OPTUNA):]
     if name == "optuna-tpe":
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=False))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=False), pruner_name)
     if name == "optuna-multivariate-tpe":
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=True))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=True), pruner_name)
     if name == "optuna-gp":
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.GPSampler(seed=s))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.GPSampler(seed=s), pruner_name)
     if name == "optuna-random":
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.RandomSampler(seed=s))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.RandomSampler(seed=s), pruner_name)
     if name == "optuna-cmaes":
         # Optuna's CMA-ES on its defaults: numeric parameters only, categorical ones drawn by an independent
         # random sampler (seeded from the study's seed).
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.CmaEsSampler(seed=s))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.CmaEsSampler(seed=s), pruner_name)
     if name == "optuna-sobol":
         # QMCSampler's default is an unscrambled Sobol sequence, the same points for every seed; the peer asks for
         # the scrambled one, seeded, which is what `sobol` serves.
-        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=s))
+        return OptunaPeer(problem, seed, lambda optuna, s: optuna.samplers.QMCSampler(qmc_type="sobol", scramble=True, seed=s), pruner_name)
     if name == "hyperopt-tpe":
         return HyperoptPeer(problem, seed)
     if name == "skopt-gp":

@@ -1,11 +1,14 @@
 """Runs a Python baseline on one benchmark problem for several seeds, the way the TypeScript CLI's simulated Katib
 controller runs a service: `parallel` trials running, simulated durations from the shared schedule, a request for
 as many new points as there are free slots whenever trials finish (ask), results told as trials finish (tell).
-`--schedule sync` ends each batch's trials together, when the slowest would (see simulated-controller.ts); the
-caller passes `--parallel 1` for the serial schedule.
+A trial of a learning-curve problem reports one value per epoch, each epoch an equal share of its run time; a peer
+with a pruner (optuna-tpe+median-pruner, ...) hears every report and may prune the trial there, freeing its slot.
+`--schedule sync` runs each batch's trials as long as the slowest would, so they end together (see
+simulated-controller.ts); the caller passes `--parallel 1` for the serial schedule.
 
 Prints one JSON object per experiment on stdout, in the CLI's results shape (bench/report/results-file.ts).
 Usage: run_peer.py --peer optuna-tpe --problem branin --seeds 0,1,2 --budget 60 --parallel 3 [--schedule sync]
+       run_peer.py --peer optuna-random+median-pruner --problem curves-crossing --seeds 0,1,2 --budget 60 --parallel 3
        run_peer.py --versions   (the libraries' versions as JSON)
 """
 
@@ -20,7 +23,7 @@ import warnings
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "problems"))
 
 import problems  # noqa: E402
-from peer_samplers import PEER_NAMES, library_versions, make_peer  # noqa: E402
+from peer_samplers import PEER_NAMES, library_versions, make_peer, peer_choices, split_peer_name  # noqa: E402
 
 
 def assignment_key(problem, assignments):
@@ -50,14 +53,16 @@ def peak_rss_kib():
 
 
 def run_experiment(peer_name, problem, catalog, seed, budget, parallel, schedule):
-    objective = problems.objective_for(problem)
-    peer = make_peer(peer_name, problem, seed)
+    suggestion, pruner_name = split_peer_name(peer_name)
+    learning_curve = problems.learning_curve_for(problem)
+    epochs = problem.get("epochs", 1)
+    direction = problem["objective"]["type"]
+    peer = make_peer(suggestion, problem, seed, pruner_name)
     trials = []
     finished = []
     calls = []
     seen = set()
-    told_since_ask = []
-    state = {"total": 0, "clock": 0}
+    state = {"total": 0, "clock": 0, "tell_seconds": 0.0}
 
     def request():
         running = sum(1 for trial in trials if trial["phase"] == "RUNNING")
@@ -66,62 +71,97 @@ def run_experiment(peer_name, problem, catalog, seed, budget, parallel, schedule
             return
         state["total"] += wanted
         started = time.perf_counter()
-        # The peer learns of finished trials here, so that the time it spends on them counts as suggestion time.
-        for handle, value in told_since_ask:
-            peer.tell(handle, value)
-        told_since_ask.clear()
         proposals = peer.ask(wanted)
         calls.append(
             {
                 "historySize": len(trials),
-                "completed": sum(1 for trial in trials if trial["phase"] == "SUCCEEDED"),
+                "completed": sum(1 for trial in trials if trial["phase"] in ("SUCCEEDED", "EARLYSTOPPED")),
                 "running": running,
                 "requested": wanted,
                 "totalRequested": state["total"],
-                "milliseconds": (time.perf_counter() - started) * 1000,
+                # The tells of the trials finished since the last request count as suggestion time too
+                # (scikit-optimize fits its model in tell).
+                "milliseconds": (state["tell_seconds"] + time.perf_counter() - started) * 1000,
             }
         )
+        state["tell_seconds"] = 0.0
         if len(proposals) != wanted:
             raise RuntimeError(f"ask returned {len(proposals)} points for a request of {wanted}")
-        for handle, assignments in proposals:
-            number = len(trials) + 1
+        first = len(trials) + 1
+        durations = [
+            problems.trial_duration_seconds(catalog["trialDuration"], problem["name"], seed, first + index) for index in range(wanted)
+        ]
+        for index, (handle, assignments) in enumerate(proposals):
+            number = first + index
             key = assignment_key(problem, assignments)
-            trials.append(
-                {
-                    "number": number,
-                    "handle": handle,
-                    "assignments": assignments,
-                    "phase": "RUNNING",
-                    "start": state["clock"],
-                    "end": state["clock"] + problems.trial_duration_seconds(catalog["trialDuration"], problem["name"], seed, number),
-                    "duplicate": key in seen,
-                }
-            )
+            # Sync: the whole batch runs as long as its slowest trial would, so that it ends together.
+            duration = max(durations) if schedule == "sync" else durations[index]
+            trial = {
+                "number": number,
+                "handle": handle,
+                "assignments": assignments,
+                "phase": "RUNNING",
+                "start": state["clock"],
+                "epoch_seconds": duration / epochs,
+                "end": state["clock"] + duration,
+                "duplicate": key in seen,
+                "reported": [],
+                "curve": None,
+                "error": None,
+            }
+            try:
+                trial["curve"] = learning_curve(problems.parse_assignment_values(problem, assignments))
+            except problems.InvalidAssignment as error:
+                trial["error"] = str(error)
+            trials.append(trial)
             seen.add(key)
 
-    def finish(trial):
+    def next_event(trial):
+        """When the trial next reports (or, one that cannot be evaluated, fails)."""
+        if trial["curve"] is None:
+            return trial["end"]
+        return trial["start"] + (len(trial["reported"]) + 1) * trial["epoch_seconds"]
+
+    def tell(trial, value, pruned=False):
+        started = time.perf_counter()
+        peer.tell(trial["handle"], value, pruned)
+        state["tell_seconds"] += time.perf_counter() - started
+
+    def finish(trial, pruned=False):
+        trial["phase"] = "FAILED" if trial["error"] is not None else "EARLYSTOPPED" if pruned else "SUCCEEDED"
+        reported = trial["reported"]
         record = {
             "number": trial["number"],
             "assignments": trial["assignments"],
             "value": None,
+            "epochs": len(reported),
             "startSeconds": trial["start"],
-            "completionSeconds": trial["end"],
+            "completionSeconds": state["clock"],
             "duplicate": trial["duplicate"],
         }
-        told = None
-        try:
-            told = objective(problems.parse_assignment_values(problem, trial["assignments"]))
-            trial["phase"] = "SUCCEEDED"
-            if math.isfinite(told):
-                record["value"] = told
-            else:
-                # Training diverged: the library is told inf, as a Katib trial would report it; JSON has no inf.
+        if trial["error"] is not None:
+            record["error"] = trial["error"]
+            tell(trial, None)
+        else:
+            # The library is told what Katib would record: the best value reported (inf when training diverged).
+            observation = problems.katib_observation(direction, reported)
+            if math.isfinite(observation):
+                record["value"] = observation
+            if any(not math.isfinite(value) for value in reported):
                 record["diverged"] = True
-        except problems.InvalidAssignment as error:
-            trial["phase"] = "FAILED"
-            record["error"] = str(error)
-        told_since_ask.append((trial["handle"], told))
+            if pruned:
+                record["earlyStopped"] = True
+            tell(trial, observation, pruned)
         finished.append(record)
+
+    def report(trial):
+        """The trial's next epoch: reported to the study; it ends when pruned or at its last epoch."""
+        value = trial["curve"][len(trial["reported"])]
+        trial["reported"].append(value)
+        if peer.report(trial["handle"], value, len(trial["reported"])):
+            finish(trial, pruned=True)
+        elif len(trial["reported"]) == len(trial["curve"]):
+            finish(trial)
 
     outcome = {}
     try:
@@ -130,17 +170,19 @@ def run_experiment(peer_name, problem, catalog, seed, budget, parallel, schedule
             running = [trial for trial in trials if trial["phase"] == "RUNNING"]
             if not running:
                 break
-            if schedule == "sync":
-                state["clock"] = max(trial["end"] for trial in running)
-                for trial in running:
-                    trial["end"] = state["clock"]
+            state["clock"] = min(next_event(trial) for trial in running)
+            ended = False
+            # Every report due at this moment, in trial order, then one request for the slots that freed up.
+            for trial in running:
+                if next_event(trial) != state["clock"]:
+                    continue
+                if trial["curve"] is None:
                     finish(trial)
-            else:
-                state["clock"] = min(trial["end"] for trial in running)
-                for trial in running:
-                    if trial["end"] == state["clock"]:
-                        finish(trial)
-            request()
+                else:
+                    report(trial)
+                ended = ended or trial["phase"] != "RUNNING"
+            if ended:
+                request()
     except Exception as error:  # a library failure ends this experiment, as a failed call ends a service's
         outcome["error"] = f"{type(error).__name__}: {error}"
     outcome.update({"trials": finished, "calls": calls})
@@ -149,7 +191,7 @@ def run_experiment(peer_name, problem, catalog, seed, budget, parallel, schedule
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--peer", required=True, choices=PEER_NAMES)
+    parser.add_argument("--peer", required=True, choices=peer_choices())
     parser.add_argument("--problem", required=True)
     parser.add_argument("--seeds", required=True, help="comma-separated seeds")
     parser.add_argument("--budget", type=int, required=True)
@@ -162,10 +204,12 @@ def main():
     for seed in (int(text) for text in args.seeds.split(",")):
         started = time.perf_counter()
         outcome = run_experiment(args.peer, problem, catalog, seed, args.budget, args.parallel, args.schedule)
+        suggestion, pruner_name = split_peer_name(args.peer)
         record = {
             "target": args.peer,
             "kind": "peer",
-            "algorithm": args.peer,
+            "algorithm": suggestion,
+            **({} if pruner_name is None else {"suggestion": suggestion, "earlyStopping": pruner_name}),
             "problem": problem["name"],
             "seed": seed,
             "schedule": args.schedule,

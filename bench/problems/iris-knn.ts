@@ -29,7 +29,7 @@ export interface LabelledData {
 const datasets = new Map<string, LabelledData>();
 
 /** The data set file named by the constants, read through Node's module resolution from this module's location. */
-export function loadIris(constants: IrisKnnConstants): LabelledData {
+export function loadIris(constants: { dataset: IrisKnnConstants['dataset'] }): LabelledData {
   const specifier = `${constants.dataset.npmPackage}/${constants.dataset.file}`;
   let data = datasets.get(specifier);
   if (data === undefined) {
@@ -64,7 +64,7 @@ export function irisKnnAccuracy(data: LabelledData, settings: IrisKnnSettings, f
 }
 
 /** Maps a row to z-scores with the training rows' mean and population standard deviation (1 when constant). */
-function standardiser(rows: readonly number[][]): (row: readonly number[]) => number[] {
+export function standardiser(rows: readonly number[][]): (row: readonly number[]) => number[] {
   const columns = rows[0]!.length;
   const means: number[] = [];
   const deviations: number[] = [];

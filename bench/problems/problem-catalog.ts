@@ -21,6 +21,11 @@ export interface ProblemDefinition {
   optimum: number;
   optimumNote?: string;
   constants?: unknown;
+  /**
+   * Learning-curve problems: how many values a trial reports, one per epoch (the objective after each epoch).
+   * Absent: a trial reports one value, when it ends.
+   */
+  epochs?: number;
   /** Run only when named: kept out of the default problem list, so default runs and their mean ranks stay comparable. */
   optIn?: boolean;
   parameters: ParameterDefinition[];
@@ -79,6 +84,9 @@ function checkCatalog(catalog: ProblemCatalog): ProblemCatalog {
     }
     if (!Number.isFinite(problem.optimum)) throw new Error(`${where}: optimum must be a finite number`);
     if (problem.parameters.length === 0) throw new Error(`${where}: has no parameters`);
+    if (problem.epochs !== undefined && !(Number.isInteger(problem.epochs) && problem.epochs >= 1)) {
+      throw new Error(`${where}: epochs must be a whole number >= 1`);
+    }
     for (const parameter of problem.parameters) {
       if (!PARAMETER_TYPES.includes(parameter.parameterType)) {
         throw new Error(`${where}: parameter "${parameter.name}" has parameterType "${parameter.parameterType}"`);

@@ -7,10 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { rngFromText } from '../../shared/random/seed.js';
 import { parseAssignmentValues } from './assignment-values.js';
-import { objectiveFor } from './objective-functions.js';
+import { learningCurveFor, objectiveFor } from './objective-functions.js';
 import { loadCatalog, type ProblemDefinition } from './problem-catalog.js';
 import { randomAssignments } from './random-assignment.js';
-import { TEST_POINTS_FILE, type TestPoint, type TestPoints } from './test-points.js';
+import { jsonNumber, TEST_POINTS_FILE, type TestPoint, type TestPoints } from './test-points.js';
 import { trialDurationSeconds } from './trial-duration.js';
 
 /** Relative tolerance for sampled points: both languages should agree to the last few bits. */
@@ -44,10 +44,44 @@ const LITERATURE_POINTS: TestPoint[] = [
   literature('diverging', { learning_rate: String(10 ** -2.5), momentum: '0.9' }, 0, 1e-12, 'minimum by construction'),
   literature('diverging', { learning_rate: '0.01', momentum: '0.5' }, 0.15 * 0.25 + 0.16, 1e-12, 'by hand, the last rate that trains: 0.15 (0.5)^2 + (0.4)^2'),
   literature('diverging', { learning_rate: '0.0100001', momentum: '0.9' }, 'inf', 0, 'by construction: above 0.01 training diverges'),
+  literature(
+    'curves-ranked',
+    { learning_rate: '0.01', weight_decay: '0.0001', batch_size: '200' },
+    0.2 + 2.1 * Math.exp(-0.3 * 30),
+    1e-12,
+    'minimum by construction: floor 0.2 + 2.1 exp(-0.3 x 30)',
+  ),
+  literature(
+    'curves-crossing',
+    { learning_rate: '0.013382584676378716', weight_decay: '0.0001', batch_size: '16' },
+    0.24719501981123979,
+    1e-12,
+    'numerical minimum (problems.json, optimumNote)',
+  ),
+  literature(
+    'curves-diverging',
+    { learning_rate: '0.06', weight_decay: '0.0001', batch_size: '32' },
+    byHandDivergingAtSixHundredths(),
+    1e-12,
+    'by hand, beyond the cliff: the best report is epoch 3 of floor 0.2 + 0.1 (log10 0.06 + 1.5)^2, speed 0.15 10^(0.5 (log10 0.06 + 2))',
+  ),
 ];
 
+function byHandDivergingAtSixHundredths(): number {
+  const floor = 0.2 + 0.1 * (Math.log10(0.06) + 1.5) ** 2;
+  const speed = 0.15 * 10 ** (0.5 * (Math.log10(0.06) + 2));
+  return floor + (2.3 - floor) * Math.exp(-3 * speed);
+}
+
 function literature(problem: string, assignments: Record<string, string>, expected: number | 'inf', tolerance: number, source: string): TestPoint {
-  return { problem, assignments, expected, tolerance, source };
+  return withCurve({ problem, assignments, expected, tolerance, source });
+}
+
+/** A learning-curve problem's point also holds every epoch's value, from the TypeScript code. */
+function withCurve(point: TestPoint): TestPoint {
+  const problem = loadCatalog().problems.find((candidate) => candidate.name === point.problem)!;
+  if (problem.epochs === undefined) return point;
+  return { ...point, curve: learningCurveFor(problem)(parseAssignmentValues(problem, point.assignments)).map(jsonNumber) };
 }
 
 function sampledPoints(problem: ProblemDefinition): TestPoint[] {
@@ -56,8 +90,7 @@ function sampledPoints(problem: ProblemDefinition): TestPoint[] {
   return Array.from({ length: SAMPLED_POINTS_PER_PROBLEM }, () => {
     const assignments = randomAssignments(problem, rng);
     const value = objective(parseAssignmentValues(problem, assignments));
-    const expected = value === Infinity ? 'inf' : value;
-    return { problem: problem.name, assignments, expected, tolerance: SAMPLED_TOLERANCE, source: 'sampled; value from the TypeScript code' };
+    return withCurve({ problem: problem.name, assignments, expected: jsonNumber(value), tolerance: SAMPLED_TOLERANCE, source: 'sampled; value from the TypeScript code' });
   });
 }
 

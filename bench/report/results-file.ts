@@ -8,6 +8,9 @@ export interface RunRecord extends ExperimentOutcome {
   target: string;
   kind: 'service' | 'endpoint' | 'stock' | 'peer';
   algorithm: string;
+  /** With early stopping: the suggestion target's label (`target` is it joined by the rule's) and the rule's. */
+  suggestion?: string;
+  earlyStopping?: string;
   problem: string;
   seed: number;
   /** How its trials finished; absent in results written before schedules existed, which ran async. */
@@ -19,6 +22,8 @@ export interface RunRecord extends ExperimentOutcome {
   diverged?: number;
   /** Peak RSS of the process that made the suggestions, in KiB, as of the end of this run; null when unknown. */
   peakRssKib: number | null;
+  /** Peak RSS of the early-stopping service process, in KiB, when there was one. */
+  earlyStoppingPeakRssKib?: number | null;
   wallSeconds: number;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { InvalidAssignmentError, parseAssignmentValues } from '../../bench/problems/assignment-values.js';
-import { objectiveFor } from '../../bench/problems/objective-functions.js';
+import { learningCurveFor, objectiveFor } from '../../bench/problems/objective-functions.js';
 import { loadCatalog, problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { readTestPoints, withinTolerance } from '../../bench/problems/test-points.js';
 import { trialDurationSeconds } from '../../bench/problems/trial-duration.js';
@@ -23,6 +23,19 @@ describe('problem functions', () => {
       const problem = problemDefinition(point.problem);
       const actual = objectiveFor(problem)(parseAssignmentValues(problem, point.assignments));
       assert.ok(withinTolerance(actual, point), `${point.problem} ${JSON.stringify(point.assignments)}: expected ${point.expected}, got ${actual} (${point.source})`);
+    }
+  });
+
+  it('give every learning-curve point its whole curve, epoch by epoch, and agree with it in TypeScript', () => {
+    for (const problem of loadCatalog().problems.filter((candidate) => candidate.epochs !== undefined)) {
+      const points = table.points.filter((point) => point.problem === problem.name);
+      assert.ok(points.length > 0 && points.every((point) => point.curve?.length === problem.epochs), `${problem.name}: points without a full curve`);
+      for (const point of points) {
+        const curve = learningCurveFor(problem)(parseAssignmentValues(problem, point.assignments));
+        curve.forEach((value, epoch) =>
+          assert.ok(withinTolerance(value, point, point.curve![epoch]), `${problem.name} ${JSON.stringify(point.assignments)} epoch ${epoch + 1}: ${value} vs ${point.curve![epoch]}`),
+        );
+      }
     }
   });
 

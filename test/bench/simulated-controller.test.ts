@@ -4,7 +4,7 @@ import type { GetSuggestionsReply__Output } from '../../shared/wire/generated/ap
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { runSimulatedExperiment, type ControllerOptions } from '../../bench/controller/simulated-controller.js';
 import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../bench/controller/suggestion-endpoint.js';
-import { objectiveFor } from '../../bench/problems/objective-functions.js';
+import { learningCurveFor } from '../../bench/problems/objective-functions.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
@@ -25,7 +25,8 @@ function options(overrides: Partial<ControllerOptions['settings']> = {}): Contro
       maxTrialCount: 10,
       ...overrides,
     },
-    objective: objectiveFor(mixed),
+    learningCurve: learningCurveFor(mixed),
+    epochs: 1,
     durationSeconds: (number) => DURATIONS[number]!,
   };
 }
@@ -248,7 +249,7 @@ describe('simulated controller: trials Katib reports as diverged or leaves out',
     // Width 16 + k is trial k + 1: trial 2 diverges, trial 3 reports no metric.
     const outcome = await runSimulatedExperiment(run.endpoint, {
       ...base,
-      objective: (values) => (values['width'] === 17 ? Infinity : values['width'] === 18 ? undefined : 0.5),
+      learningCurve: (values) => (values['width'] === 17 ? [Infinity] : values['width'] === 18 ? undefined : [0.5]),
     });
     assert.equal(outcome.error, undefined);
     const byNumber = new Map(outcome.trials.map((trial) => [trial.number, trial]));

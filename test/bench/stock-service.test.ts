@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runSimulatedExperiment, type ExperimentOutcome } from '../../bench/controller/simulated-controller.js';
 import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../bench/controller/suggestion-endpoint.js';
-import { objectiveFor } from '../../bench/problems/objective-functions.js';
+import { learningCurveFor } from '../../bench/problems/objective-functions.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { startStockService, stockServiceMissing, type StockServiceProcess } from '../../bench/stock/stock-service.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
@@ -45,7 +45,8 @@ describe("Katib's stock optuna service from a Katib checkout", { skip }, () => {
         parallelTrialCount: 3,
         maxTrialCount: 15,
       },
-      objective: objectiveFor(branin),
+      learningCurve: learningCurveFor(branin),
+      epochs: 1,
       durationSeconds: (number) => 60 + ((number * 37) % 100),
     });
   });

@@ -3,15 +3,16 @@ import { after, before, test } from 'node:test';
 import { callError, grpc } from './early-stopping-client.js';
 import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
 import { rulesRequest, trial } from './rules-requests.js';
-import { lines, startTestDbManager, unusedAddress, type TestDbManager } from './test-db-manager.js';
+import { lines, startDbManagerStandIn, type DbManagerStandIn } from '../../bench/katib/db-manager-stand-in.js';
+import { unusedAddress } from '../support/unused-address.js';
 
 /** GetEarlyStoppingRules through a real gRPC server, reading logs from a real (test) DB manager. */
 
 let service: RunningMedianStop;
-let db: TestDbManager;
+let db: DbManagerStandIn;
 
 before(async () => {
-  db = await startTestDbManager();
+  db = await startDbManagerStandIn();
   service = await startMedianStop();
 });
 after(async () => {

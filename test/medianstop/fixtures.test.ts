@@ -4,7 +4,7 @@ import type { GetEarlyStoppingRulesRequest } from '../../shared/wire/generated/a
 import type { ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateEarlyStoppingSettingsRequest.js';
 import { decodeFixture, decodeFixtureAsJson, readFixtureJson } from '../support/fixtures.js';
 import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
-import { lines, startTestDbManager, type TestDbManager } from './test-db-manager.js';
+import { lines, startDbManagerStandIn, type DbManagerStandIn } from '../../bench/katib/db-manager-stand-in.js';
 
 /** Katib's own encoding of the median-stop example's requests: our proto reads them, and the service serves them. */
 
@@ -12,10 +12,10 @@ const RULES = 'median-stop.get-early-stopping-rules';
 const VALIDATE = 'median-stop.validate-early-stopping-settings';
 
 let service: RunningMedianStop;
-let db: TestDbManager;
+let db: DbManagerStandIn;
 
 before(async () => {
-  db = await startTestDbManager();
+  db = await startDbManagerStandIn();
   service = await startMedianStop();
 });
 after(async () => {

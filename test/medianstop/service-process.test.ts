@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { EarlyStoppingClient } from './early-stopping-client.js';
-import { startFakeKubernetesApi, trialObject, type FakeKubernetesApi } from './fake-kubernetes-api.js';
+import { startTrialApiStandIn, trialObject, type TrialApiStandIn } from '../../bench/katib/trial-api-stand-in.js';
 import { rulesRequest, trial } from './rules-requests.js';
-import { lines, startTestDbManager, type TestDbManager } from './test-db-manager.js';
+import { lines, startDbManagerStandIn, type DbManagerStandIn } from '../../bench/katib/db-manager-stand-in.js';
 
 /** The service as its image runs it: `node dist/services/medianstop/main.js`, configured by environment. */
 
 // Nothing from the developer's own cluster setup may leak into the process.
 const NO_KUBERNETES = { KUBECONFIG: '', NAMESPACE: '', KUBERNETES_SERVICE_HOST: '' };
 
-let db: TestDbManager;
+let db: DbManagerStandIn;
 
 before(async () => {
-  db = await startTestDbManager({
+  db = await startDbManagerStandIn({
     'proc-a': lines('loss', ['0.4', '0.2']), // 0.3
     'proc-b': lines('loss', ['0.9', '0.7']), // 0.8
     'proc-c': lines('loss', ['0.5', '0.5']), // 0.5
@@ -48,7 +48,7 @@ test('serves health, validation and rules, then drains and exits 0 on SIGTERM', 
 });
 
 test('marks a trial early stopped through the Kubernetes API named by KUBECONFIG and NAMESPACE', async () => {
-  const kube: FakeKubernetesApi = await startFakeKubernetesApi('katib-proc');
+  const kube: TrialApiStandIn = await startTrialApiStandIn('katib-proc');
   kube.trials.set('proc-trial', trialObject('proc-trial', 'katib-proc'));
   let service: ServiceProcess | undefined;
   let client: EarlyStoppingClient | undefined;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { callError, grpc } from './early-stopping-client.js';
-import { startFakeKubernetesApi, trialObject, type FakeKubernetesApi } from './fake-kubernetes-api.js';
+import { startTrialApiStandIn, trialObject, type TrialApiStandIn } from '../../bench/katib/trial-api-stand-in.js';
 import { startMedianStop, type RunningMedianStop } from './medianstop-server.js';
-import { unusedAddress } from './test-db-manager.js';
+import { unusedAddress } from '../support/unused-address.js';
 
 /**
  * SetTrialStatus through a real gRPC server, against a local HTTP server playing the Kubernetes API, reached
@@ -22,11 +22,11 @@ const EXPECTED_CONDITION = {
 };
 const TRIALS_PATH = `/apis/kubeflow.org/v1beta1/namespaces/${NAMESPACE}/trials`;
 
-let kube: FakeKubernetesApi;
+let kube: TrialApiStandIn;
 let service: RunningMedianStop;
 
 before(async () => {
-  kube = await startFakeKubernetesApi(NAMESPACE);
+  kube = await startTrialApiStandIn(NAMESPACE);
   service = await startMedianStop({ kubernetesEnv: { KUBECONFIG: kube.kubeconfigPath, NAMESPACE }, now: () => NOW });
 });
 after(async () => {
@@ -61,7 +61,7 @@ test('the trial gets exactly the EarlyStopped condition, appended through the st
 });
 
 test('a 409 conflict is retried on a fresh read, and the condition is written once', async () => {
-  kube.trials.set('trial-contended', trialObject('trial-contended', NAMESPACE, '7'));
+  kube.trials.set('trial-contended', trialObject('trial-contended', NAMESPACE, { resourceVersion: '7' }));
   kube.conflictOnce = true;
   const start = kube.requests.length;
   await service.client.setTrialStatus('trial-contended');
@@ -94,7 +94,7 @@ test('a trial that does not exist is NOT_FOUND naming it and the namespace', asy
 });
 
 test('an unreachable Kubernetes API is UNAVAILABLE naming the server', async () => {
-  const deadApi = await startFakeKubernetesApi(NAMESPACE);
+  const deadApi = await startTrialApiStandIn(NAMESPACE);
   const server = `http://${await unusedAddress()}`;
   const { writeFileSync, readFileSync } = await import('node:fs');
   writeFileSync(deadApi.kubeconfigPath, readFileSync(deadApi.kubeconfigPath, 'utf8').replace(deadApi.server, server));

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubeconfig } from '../medianstop/fake-kubernetes-api.js';
+import { kubeconfig } from '../../bench/katib/trial-api-stand-in.js';
 
 /** A ConfigMap as the stand-in stores it. */
 export interface StoredConfigMap {

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import type { GetEarlyStoppingRulesReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesReply.js';
 import { startMedianStop, type RunningMedianStop } from '../medianstop/medianstop-server.js';
-import { startTestDbManager, type TestDbManager } from '../medianstop/test-db-manager.js';
+import { startDbManagerStandIn, type DbManagerStandIn } from '../../bench/katib/db-manager-stand-in.js';
 import { assertActionableError, codeName, outcomeOf, type CallOutcome } from './support/call-outcome.js';
 import { earlyStoppingSpec, rulesCase, withUniqueNames, type RulesCase } from './support/early-stopping-arbitraries.js';
 import { caseCount, fuzzSeed } from './support/env-config.js';
@@ -22,10 +22,10 @@ import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
  */
 
 describe('fuzzing the medianstop service', () => {
-  let db: TestDbManager;
+  let db: DbManagerStandIn;
   let server: RunningMedianStop;
   before(async () => {
-    db = await startTestDbManager();
+    db = await startDbManagerStandIn();
     // No retries: the stand-in DB manager is either there or the case is about its address.
     server = await startMedianStop({ dbManager: { attempts: 1, deadlineMs: 5_000 }, kubernetesEnv: {} });
   });

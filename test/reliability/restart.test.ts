@@ -45,7 +45,8 @@ async function runExperiment(service: string, algorithm: string, killAt: number[
   try {
     const outcome = await runSimulatedExperiment(endpoint, {
       settings: { name: `restart-${algorithm}`, problem: PROBLEM, algorithmName: algorithm, algorithmSettings: [], parallelTrialCount: PARALLEL, maxTrialCount: MAX_TRIALS },
-      objective,
+      learningCurve: (values) => [objective(values)],
+      epochs: 1,
       // Varied, overlapping run times, so that requests ask for 1 to 4 trials with running trials in the history.
       durationSeconds: (number) => 60 + ((number * 7919) % 240),
     });

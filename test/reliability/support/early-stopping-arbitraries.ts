@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { EarlyStoppingSpec } from '../../../shared/wire/generated/api/v1/beta1/EarlyStoppingSpec.js';
 import type { GetEarlyStoppingRulesRequest } from '../../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
 import type { Trial } from '../../../shared/wire/generated/api/v1/beta1/Trial.js';
-import type { LogLine } from '../../medianstop/test-db-manager.js';
+import type { LogLine } from '../../../bench/katib/db-manager-stand-in.js';
 
 /**
  * Random GetEarlyStoppingRules requests with the metric logs a DB manager would hold for their trials, and the

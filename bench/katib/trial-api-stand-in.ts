@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrialObject } from '../../services/medianstop/kubernetes/trial-conditions.js';
 
-/** A request the fake API server received. */
+/** A request the stand-in received. */
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -17,9 +17,11 @@ export interface RecordedRequest {
 /**
  * A local HTTP server that plays the Kubernetes API for Katib Trials in one namespace: GET of a trial, and PUT or
  * PATCH (JSON merge patch) of its status subresource, with resourceVersion checks like the real API server's.
- * It is reached through a kubeconfig file it writes, exactly as the service reaches a cluster.
+ * It is reached through a kubeconfig file it writes, exactly as an early-stopping service reaches a cluster: the
+ * benchmark's simulated controller keeps its trials here so that SetTrialStatus marks them as in Katib, and the
+ * tests watch what a service writes (`requests`, `conflictOnce`).
  */
-export interface FakeKubernetesApi {
+export interface TrialApiStandIn {
   server: string;
   kubeconfigPath: string;
   namespace: string;
@@ -32,24 +34,33 @@ export interface FakeKubernetesApi {
 
 const TRIAL_PATH = /^\/apis\/kubeflow\.org\/v1beta1\/namespaces\/([^/]+)\/trials\/([^/]+)(\/status)?$/;
 
-export function trialObject(name: string, namespace: string, resourceVersion = '1'): TrialObject {
+export interface TrialObjectOptions {
+  resourceVersion?: string;
+  objective?: { type: 'minimize' | 'maximize'; objectiveMetricName: string };
+  /** When it was created and started to run (RFC 3339). */
+  startTime?: string;
+}
+
+/** A running Trial as Katib's trial controller leaves it: conditions Created, then Running. */
+export function trialObject(name: string, namespace: string, options: TrialObjectOptions = {}): TrialObject {
+  const start = options.startTime ?? '2026-11-20T10:00:00Z';
   return {
     apiVersion: 'kubeflow.org/v1beta1',
     kind: 'Trial',
-    metadata: { name, namespace, resourceVersion, uid: `uid-${name}` },
-    spec: { objective: { type: 'minimize', objectiveMetricName: 'loss' } },
+    metadata: { name, namespace, resourceVersion: options.resourceVersion ?? '1', uid: `uid-${name}` },
+    spec: { objective: options.objective ?? { type: 'minimize', objectiveMetricName: 'loss' } },
     status: {
-      startTime: '2026-11-20T10:00:00Z',
+      startTime: start,
       conditions: [
-        { type: 'Created', status: 'True', reason: 'TrialCreated', message: 'Trial is created', lastUpdateTime: '2026-11-20T10:00:00Z', lastTransitionTime: '2026-11-20T10:00:00Z' },
-        { type: 'Running', status: 'True', reason: 'TrialRunning', message: 'Trial is running', lastUpdateTime: '2026-11-20T10:00:05Z', lastTransitionTime: '2026-11-20T10:00:05Z' },
+        { type: 'Created', status: 'True', reason: 'TrialCreated', message: 'Trial is created', lastUpdateTime: start, lastTransitionTime: start },
+        { type: 'Running', status: 'True', reason: 'TrialRunning', message: 'Trial is running', lastUpdateTime: start, lastTransitionTime: start },
       ],
     },
   };
 }
 
-export async function startFakeKubernetesApi(namespace: string): Promise<FakeKubernetesApi> {
-  const folder = mkdtempSync(join(tmpdir(), 'medianstop-kube-'));
+export async function startTrialApiStandIn(namespace: string): Promise<TrialApiStandIn> {
+  const folder = mkdtempSync(join(tmpdir(), 'katib-trial-api-'));
   const state = { trials: new Map<string, TrialObject>(), requests: [] as RecordedRequest[], conflictOnce: false };
 
   const status = (code: number, reason: string, message: string) => ({
