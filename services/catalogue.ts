@@ -2,6 +2,7 @@ import type { ServiceDefinition, ServiceKind } from '../shared/algorithm/service
 import { bayesianOptimizationService } from './bayesianoptimization/service.js';
 import { cmaesService } from './cmaes/service.js';
 import { gridService } from './grid/service.js';
+import { hyperbandService } from './hyperband/service.js';
 import { medianStopService } from './medianstop/service.js';
 import { randomService } from './random/service.js';
 import { sobolService } from './sobol/service.js';
@@ -12,7 +13,7 @@ import { tpeService } from './tpe/service.js';
  * deploy consistency test (test/deploy/catalogue.test.ts) derive theirs from. A service's main.ts runs its own
  * entry of it; no service imports this file, so an image carries only its own service's code.
  */
-export const CATALOGUE: readonly ServiceDefinition[] = [randomService, gridService, tpeService, bayesianOptimizationService, sobolService, cmaesService, medianStopService];
+export const CATALOGUE: readonly ServiceDefinition[] = [randomService, gridService, tpeService, bayesianOptimizationService, sobolService, cmaesService, hyperbandService, medianStopService];
 
 /** The algorithms of one kind, by the name Katib Experiments write, with the service that serves each. */
 export function catalogueAlgorithms(kind: ServiceKind): { algorithm: string; service: string }[] {

@@ -15,6 +15,11 @@ export type ErrorKind =
   | 'trial-not-found'
   /** A service we depend on (Katib's DB manager, the Kubernetes API) is unreachable, slow or failing. */
   | 'dependency-unavailable'
+  /**
+   * The reply depends on trials that are still running (hyperband's next rung): the same call succeeds once they
+   * report. Katib retries a failed call, so this is how a service makes it wait.
+   */
+  | 'awaiting-results'
   /** Another writer kept changing the object we were updating; a retry later may succeed. */
   | 'write-contention'
   /** This process is draining; another replica, or this one restarted, will answer. */
@@ -54,6 +59,10 @@ export function trialNotFound(message: string): ServiceError {
 
 export function dependencyUnavailable(message: string): ServiceError {
   return new ServiceError('dependency-unavailable', message);
+}
+
+export function awaitingResults(message: string): ServiceError {
+  return new ServiceError('awaiting-results', message);
 }
 
 export function writeContention(message: string): ServiceError {

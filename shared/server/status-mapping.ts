@@ -13,6 +13,7 @@ function grpcCodeOf(kind: ErrorKind): status {
     case 'trial-not-found':
       return status.NOT_FOUND;
     case 'dependency-unavailable':
+    case 'awaiting-results':
     case 'write-contention':
     case 'shutting-down':
       return status.UNAVAILABLE;

@@ -1,9 +1,11 @@
 import type { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
+import type { Proposal } from '../algorithm/suggestion-algorithm.js';
 import { UsedPoints } from '../algorithm/used-points.js';
 import { invalidArgument, ServiceError } from '../errors/service-error.js';
 import { parseHistory } from '../history/trial-history.js';
 import type { Rng } from '../random/rng.js';
 import { rngForRequest } from '../random/seed.js';
+import type { RawSetting } from '../settings/settings-schema.js';
 import type { Point } from '../space/search-space.js';
 import type { GetSuggestionsReply, GetSuggestionsRequest } from '../wire/messages.js';
 import { parseExperiment } from './parse-experiment.js';
@@ -45,8 +47,9 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
     currentRequestNumber: count,
   });
   let points: Point[] = [];
+  let algorithmSettings: RawSetting[] = [];
   if (distinctCount > 0) {
-    const proposed = exhaustionAsEmpty(() =>
+    const proposal = exhaustionAsEmpty(() =>
       algorithm.suggest({
         space,
         history,
@@ -58,6 +61,8 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
         used: new UsedPoints(space, history.usedKeys),
       }),
     );
+    const proposed = Array.isArray(proposal) ? proposal : proposal.points;
+    if (!Array.isArray(proposal)) algorithmSettings = proposal.algorithmSettings;
     if (proposed.length > distinctCount) {
       throw new Error(`algorithm ${algorithm.name} returned ${proposed.length} points for a request of ${distinctCount}`);
     }
@@ -75,6 +80,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
   return {
     reply: {
       parameter_assignments: points.map((point) => ({ assignments: space.decode(point), trial_name: '', labels: {} })),
+      ...(algorithmSettings.length > 0 ? { algorithm: { algorithm_name: algorithm.name, algorithm_settings: algorithmSettings } } : {}),
     },
     completed: history.completed.length,
     pending: history.pending.length,
@@ -118,7 +124,7 @@ function keepDistinct(proposed: readonly Point[], count: number, used: UsedPoint
  * `propose()`, or no points when it reports the space used up (space-exhausted from UsedPoints: a space
  * whose size promised more unused points than random draws can find, such as a DOUBLE range a few decimals wide).
  */
-function exhaustionAsEmpty(propose: () => Point[]): Point[] {
+function exhaustionAsEmpty<T extends Point[] | Proposal>(propose: () => T): T | Point[] {
   try {
     return propose();
   } catch (error) {

@@ -4,7 +4,7 @@ import { invalidArgument } from '../errors/service-error.js';
 import { parseObjective } from '../history/objective.js';
 import { parseSettings, type ParsedSettings, type SettingsSchema } from '../settings/settings-schema.js';
 import { parseSearchSpace } from '../space/parse-search-space.js';
-import type { SearchSpace } from '../space/search-space.js';
+import { SearchSpace } from '../space/search-space.js';
 import type { Experiment } from '../wire/messages.js';
 
 /** An Experiment checked and parsed for one algorithm: what both Validate and GetSuggestions start from. */
@@ -21,7 +21,10 @@ export function parseExperiment(experiment: Experiment | null | undefined, regis
   if (!spec) throw invalidArgument(`experiment ${JSON.stringify(experiment.name)} has no spec`);
   const algorithm = registry.get(spec.algorithm?.algorithm_name);
   const settings = parseSettings(algorithm.settings, spec.algorithm?.algorithm_settings ?? [], `algorithm ${algorithm.name}`);
-  const space = parseSearchSpace(spec.parameter_specs?.parameters ?? []);
+  const declared = spec.parameter_specs?.parameters ?? [];
+  const adapted = algorithm.adaptParameters?.(declared, settings);
+  const parsed = parseSearchSpace(adapted?.parameters ?? declared);
+  const space = adapted === undefined ? parsed : new SearchSpace(parsed.dimensions, [...adapted.warnings, ...parsed.warnings]);
   const facts: ExperimentFacts = {
     name: experiment.name,
     objective: parseObjective(experiment),

@@ -12,7 +12,7 @@ export function validateAlgorithmSettings(
 ): { algorithm: string; warnings: readonly string[] } {
   const { algorithm, settings, space, facts } = parseExperiment(request.experiment, registry);
   algorithm.validateBeforeStart?.(space, settings, facts);
-  const warnings = [...space.warnings];
+  const warnings = [...space.warnings, ...(algorithm.planWarnings?.(space, settings, facts) ?? [])];
   if (space.isFinite && (facts.maxTrialCount === 0 || facts.maxTrialCount > space.size)) {
     const limit = facts.maxTrialCount === 0 ? 'no max_trial_count is set' : `max_trial_count ${facts.maxTrialCount} is more than that`;
     warnings.push(

@@ -12,6 +12,7 @@ test('each kind of failure is answered with the gRPC code Katib and users act on
     'not-permitted': status.FAILED_PRECONDITION,
     'trial-not-found': status.NOT_FOUND,
     'dependency-unavailable': status.UNAVAILABLE,
+    'awaiting-results': status.UNAVAILABLE,
     'write-contention': status.UNAVAILABLE,
     'shutting-down': status.UNAVAILABLE,
   };
