@@ -7,7 +7,7 @@ import { assignmentKey } from './assignment-key.js';
 import type { EarlyStoppingHarness } from './early-stopping-harness.js';
 import { experimentMessage, katibSendsTrial, logTime, mergeAlgorithmSettings, trialMessage, type ExperimentSettings, type TrialState } from './katib-messages.js';
 import { earlyStoppingStep } from './metrics-collector.js';
-import type { SuggestionEndpoint } from './suggestion-endpoint.js';
+import { EndpointCallError, type SuggestionEndpoint } from './suggestion-endpoint.js';
 import { messageOf } from '../../shared/errors/message-of.js';
 
 /** One finished trial, in the order trials finished. */
@@ -49,6 +49,8 @@ export interface CallRecord {
   requested: number;
   totalRequested: number;
   milliseconds: number;
+  /** The service answered UNAVAILABLE (waiting for running trials); the controller asked again later. */
+  refused?: true;
 }
 
 /** One GetEarlyStoppingRules call. */
@@ -159,8 +161,7 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     const current = experiment();
     const sent = trials.filter(katibSendsTrial).map((trial) => trialMessage(trial, problem));
     const started = performance.now();
-    const reply = await endpoint.getSuggestions({ experiment: current, trials: sent, current_request_number: wanted, total_request_number: totalRequested });
-    calls.push({
+    const call = (): CallRecord => ({
       historySize: trials.length,
       completed: trials.filter((trial) => trial.phase === 'SUCCEEDED' || trial.phase === 'EARLYSTOPPED').length,
       running,
@@ -168,6 +169,18 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
       totalRequested,
       milliseconds: performance.now() - started,
     });
+    let reply: Awaited<ReturnType<SuggestionEndpoint['getSuggestions']>>;
+    try {
+      reply = await endpoint.getSuggestions({ experiment: current, trials: sent, current_request_number: wanted, total_request_number: totalRequested });
+    } catch (error) {
+      // Katib requeues a failed SyncAssignments and asks again later: a service waiting for running trials to
+      // report (hyperband's rungs) answers UNAVAILABLE until they have. Here, later is when the next trial ends.
+      if (!(error instanceof EndpointCallError && error.code === 'UNAVAILABLE' && running > 0)) throw error;
+      calls.push({ ...call(), refused: true });
+      totalRequested -= wanted;
+      return;
+    }
+    calls.push(call());
     if (reply.parameter_assignments.length !== wanted) {
       throw new Error(`GetSuggestions returned ${reply.parameter_assignments.length} assignments for a request of ${wanted}`);
     }

@@ -52,9 +52,10 @@ export function resourcePlan(parameters: readonly Pick<ParameterSpec, 'name' | '
 }
 
 /**
- * The parameters with the resource parameter's feasible space set to the plan's budgets: Hyperband, not the
+ * The parameters with the resource parameter's range widened to hold the plan's budgets: Hyperband, not the
  * spec, decides its values. The stock service ignores the declared range too (Katib's own example declares
- * num-epochs in [1, 1] and runs it at 1 and 2); a warning says when the budgets leave it.
+ * num-epochs in [1, 1] and runs it at 1 and 2); a warning says when the budgets leave it. The declared range
+ * stays inside the widened one, so a trial with any value of it is still read.
  */
 export function budgetParameters(parameters: readonly ParameterSpec[], settings: HyperbandSettings): AdaptedParameters {
   const { plan, resourceName, budgetValue } = resourcePlan(parameters, settings);
@@ -64,16 +65,18 @@ export function budgetParameters(parameters: readonly ParameterSpec[], settings:
   const warnings: string[] = [];
   const adapted = parameters.map((parameter) => {
     if (parameter.name !== resourceName) return parameter;
+    // The spec as written parsed already, so its bounds are numbers.
     const declared = parameter.feasible_space;
-    const min = parseDecimal(declared?.min ?? '');
-    const max = parseDecimal(declared?.max ?? '');
-    if (min === undefined || max === undefined || Number(low) < min || Number(high) > max || (declared?.step ?? '') !== '') {
+    const min = parseDecimal(declared?.min ?? '') ?? Number(low);
+    const max = parseDecimal(declared?.max ?? '') ?? Number(high);
+    if (Number(low) < min || Number(high) > max || (declared?.step ?? '') !== '') {
       warnings.push(
         `parameter ${quote(resourceName)} is hyperband's resource: trials get the budgets ${budgets.map(budgetValue).join(', ')} ` +
           `(r_l ${settings.maxBudget}, eta ${settings.eta}), not values of its feasible space (min ${quote(declared?.min ?? '')}, max ${quote(declared?.max ?? '')}${declared?.step ? `, step ${quote(declared.step)}` : ''})`,
       );
     }
-    return { ...parameter, feasible_space: { min: low, max: high, step: '', list: [], distribution: 'UNIFORM' as const } };
+    const widened = { min: Number(low) < min ? low : declared!.min, max: Number(high) > max ? high : declared!.max };
+    return { ...parameter, feasible_space: { ...widened, step: '', list: [], distribution: 'UNIFORM' as const } };
   });
   return { parameters: adapted, warnings };
 }

@@ -22,9 +22,13 @@ export function parseExperiment(experiment: Experiment | null | undefined, regis
   const algorithm = registry.get(spec.algorithm?.algorithm_name);
   const settings = parseSettings(algorithm.settings, spec.algorithm?.algorithm_settings ?? [], `algorithm ${algorithm.name}`);
   const declared = spec.parameter_specs?.parameters ?? [];
+  // The spec as written is checked first, so a bad one gets the same message from every algorithm.
+  let space = parseSearchSpace(declared);
   const adapted = algorithm.adaptParameters?.(declared, settings);
-  const parsed = parseSearchSpace(adapted?.parameters ?? declared);
-  const space = adapted === undefined ? parsed : new SearchSpace(parsed.dimensions, [...adapted.warnings, ...parsed.warnings]);
+  if (adapted !== undefined) {
+    const parsed = parseSearchSpace(adapted.parameters);
+    space = new SearchSpace(parsed.dimensions, [...adapted.warnings, ...parsed.warnings]);
+  }
   const facts: ExperimentFacts = {
     name: experiment.name,
     objective: parseObjective(experiment),

@@ -35,8 +35,8 @@ runtime:
   suggestions:
     - algorithmName: random
       image: ghcr.io/kubeflow/katib/suggestion-hyperopt:v0.19.0
-    - algorithmName: hyperband
-      image: registry.internal/katib/suggestion-hyperband:v0.19.0
+    - algorithmName: enas
+      image: registry.internal/katib/suggestion-enas:v0.19.0
       resources: {limits: {memory: 300Mi}}
   earlyStoppings:
     - algorithmName: medianstop
@@ -102,7 +102,7 @@ describe('katib-ts register and unregister', () => {
     }
     // Everything that is not ours is left as it was, comments and quoting included.
     assert.ok(text.startsWith(CUSTOMISED.slice(0, CUSTOMISED.indexOf('  suggestions:'))), 'the text before the suggestions is untouched');
-    assert.match(text, /^ {4}- algorithmName: hyperband\n {6}image: registry\.internal\/katib\/suggestion-hyperband:v0\.19\.0\n {6}resources: \{limits: \{memory: 300Mi\}\}$/m);
+    assert.match(text, /^ {4}- algorithmName: enas\n {6}image: registry\.internal\/katib\/suggestion-enas:v0\.19\.0\n {6}resources: \{limits: \{memory: 300Mi\}\}$/m);
 
     const backup = api.configMaps.get(`${NAMESPACE}/${BACKUP_CONFIG_MAP}`)!;
     assert.equal(backup.data!['katib-config.yaml'], CUSTOMISED, 'the backup keeps the whole text from before');
@@ -139,13 +139,13 @@ describe('katib-ts register and unregister', () => {
     api.beforePut = (name) => {
       if (name !== 'katib-config' || raced) return;
       raced = true;
-      api.put(NAMESPACE, 'katib-config', { 'katib-config.yaml': CUSTOMISED.replace('suggestion-hyperband:v0.19.0', 'suggestion-hyperband:v0.19.1') });
+      api.put(NAMESPACE, 'katib-config', { 'katib-config.yaml': CUSTOMISED.replace('suggestion-enas:v0.19.0', 'suggestion-enas:v0.19.1') });
     };
     const outcome = await katibTs(api, 'register', '--algorithms', 'random');
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.equal(writes(api).filter((request) => request.endsWith('/configmaps/katib-config')).length, 2, 'one 409, one successful retry');
     const text = liveText(api);
-    assert.equal(entry(text, 'suggestions', 'hyperband')!['image'], 'registry.internal/katib/suggestion-hyperband:v0.19.1', 'the concurrent change is kept');
+    assert.equal(entry(text, 'suggestions', 'enas')!['image'], 'registry.internal/katib/suggestion-enas:v0.19.1', 'the concurrent change is kept');
     assert.equal(entry(text, 'suggestions', 'random')!['image'], deployedEntry('suggestions', 'random')['image']);
   });
 

@@ -7,7 +7,7 @@ import { outcomeOf, type CallOutcome } from './support/call-outcome.js';
 import { caseCount, fuzzSeed } from './support/env-config.js';
 import { suggestionsCase, validateCase } from './support/request-arbitraries.js';
 import { checkSuggestions, checkValidate, OutcomeTally } from './support/suggestion-checks.js';
-import { algorithmNames, SUGGESTION_SERVICES } from './support/suggestion-services.js';
+import { algorithmNames, SUGGESTION_SERVICES, type AlgorithmProfile } from './support/suggestion-services.js';
 import { WorkerBackedServer } from './support/worker-backed-server.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
@@ -65,7 +65,7 @@ for (const service of SUGGESTION_SERVICES) {
           { numRuns: cases, seed },
         );
         t.diagnostic(`${name} GetSuggestions: ${tally.total} calls (${tally})`);
-        await assertStillServing(server, name);
+        await assertStillServing(server, profile);
       });
 
       it(`${name}: ValidateAlgorithmSettings accepts valid experiments and refuses defective ones`, async (t) => {
@@ -79,16 +79,22 @@ for (const service of SUGGESTION_SERVICES) {
           { numRuns: Math.ceil(cases / 3), seed },
         );
         t.diagnostic(`${name} ValidateAlgorithmSettings: ${tally.total} calls (${tally})`);
-        await assertStillServing(server, name);
+        await assertStillServing(server, profile);
       });
     }
   });
 }
 
 /** After the fuzzing the server answers health, and a plain request, as before. */
-async function assertStillServing(server: WorkerBackedServer, algorithm: string): Promise<void> {
+async function assertStillServing(server: WorkerBackedServer, profile: AlgorithmProfile): Promise<void> {
   assert.equal(await server.client.healthCheck('manager.v1beta1.Suggestion'), 'SERVING');
-  const spec = experiment({ name: 'after-fuzzing', algorithm, parameters: [intParameter('a', '1', '100')] });
+  const budget = profile.budget;
+  const spec = experiment({
+    name: 'after-fuzzing',
+    algorithm: profile.algorithm.name,
+    parameters: [intParameter('a', '1', '100'), ...(budget === undefined ? [] : [budget.parameter.spec])],
+    settings: Object.fromEntries((budget?.settings ?? []).map((setting) => [setting.name, setting.value])),
+  });
   const reply = await server.client.getSuggestions(suggestionsRequest(spec, [], 2));
   assert.equal(reply.parameter_assignments.length, 2);
 }

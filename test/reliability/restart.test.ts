@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { runSimulatedExperiment, type ExperimentOutcome } from '../../bench/controller/simulated-controller.js';
 import type { ParameterValues } from '../../bench/problems/assignment-values.js';
 import type { ProblemDefinition } from '../../bench/problems/problem-catalog.js';
+import { requiredSettings } from '../support/required-settings.js';
 import { CrashingEndpoint } from './support/crashing-endpoint.js';
 import { algorithmNames, SUGGESTION_SERVICES } from './support/suggestion-services.js';
 
@@ -40,11 +41,23 @@ const PARALLEL = 4;
 /** Two crashes: one in the start-up phase, one once TPE and GP model the completed trials. */
 const KILL_AT = [2, 13];
 
+/** hyperband's budget: a parameter of its own, which the objective ignores. */
+const BUDGET = { name: 'budget', parameterType: 'int', feasibleSpace: { min: '1', max: '9' } } as const;
+
 async function runExperiment(service: string, algorithm: string, killAt: number[]): Promise<{ outcome: ExperimentOutcome; endpoint: CrashingEndpoint }> {
   const endpoint = await CrashingEndpoint.start(service, killAt);
+  const settings = requiredSettings(algorithm, { parameter: BUDGET.name, largest: BUDGET.feasibleSpace.max });
+  const problem = Object.keys(settings).length === 0 ? PROBLEM : { ...PROBLEM, parameters: [...PROBLEM.parameters, BUDGET] };
   try {
     const outcome = await runSimulatedExperiment(endpoint, {
-      settings: { name: `restart-${algorithm}`, problem: PROBLEM, algorithmName: algorithm, algorithmSettings: [], parallelTrialCount: PARALLEL, maxTrialCount: MAX_TRIALS },
+      settings: {
+        name: `restart-${algorithm}`,
+        problem,
+        algorithmName: algorithm,
+        algorithmSettings: Object.entries(settings).map(([name, value]) => ({ name, value })),
+        parallelTrialCount: PARALLEL,
+        maxTrialCount: MAX_TRIALS,
+      },
       learningCurve: (values) => [objective(values)],
       epochs: 1,
       // Varied, overlapping run times, so that requests ask for 1 to 4 trials with running trials in the history.

@@ -10,6 +10,7 @@ import { caseCount, fuzzSeed } from './support/env-config.js';
 import { HTTP2_PREFACE, RawClient, sendRawTcp } from './support/raw-call.js';
 import { algorithmNames, SUGGESTION_SERVICES } from './support/suggestion-services.js';
 import { wireTargets, type WireMethod } from './support/wire-targets.js';
+import { requiredSettings } from '../support/required-settings.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
 
 /**
@@ -68,7 +69,7 @@ function prefixes(bytes: Buffer, count: number): Buffer[] {
 
 /** A GetSuggestions request of about `bytes` bytes: many running trials with long names, all valid. */
 function suggestionsOfSize(algorithm: string, bytes: number): Buffer {
-  const spec = experiment({ name: 'size', algorithm, parameters: [intParameter('a', '1', '1000000')] });
+  const spec = experiment({ name: 'size', algorithm, settings: requiredSettings(algorithm, { parameter: 'a', largest: '9' }), parameters: [intParameter('a', '1', '1000000')] });
   const padding = 'p'.repeat(100);
   const trials = Array.from({ length: Math.ceil(bytes / 130) }, (_, i) => trial(`${padding}-${i}`, { a: String(i + 1) }, 'RUNNING'));
   return katibApi.Suggestion.service.GetSuggestions.requestSerialize(suggestionsRequest(spec, trials, 1));
@@ -77,7 +78,8 @@ function suggestionsOfSize(algorithm: string, bytes: number): Buffer {
 /** A small request whose reply is far past the limit: 100 assignments of four parameters with 300-character names. */
 function hugeReplyRequest(algorithm: string): Buffer {
   const parameters = [0, 1, 2, 3].map((i) => intParameter(`${String(i).repeat(300)}`, '1', '1000000'));
-  return katibApi.Suggestion.service.GetSuggestions.requestSerialize(suggestionsRequest(experiment({ name: 'huge-reply', algorithm, parameters }), [], 100));
+  const settings = requiredSettings(algorithm, { parameter: parameters[0]!.name!, largest: '9' });
+  return katibApi.Suggestion.service.GetSuggestions.requestSerialize(suggestionsRequest(experiment({ name: 'huge-reply', algorithm, settings, parameters }), [], 100));
 }
 
 for (const target of wireTargets()) {

@@ -23,6 +23,13 @@ export interface ConformanceOptions {
   settings?: Record<string, string>;
   /** The algorithm needs a step on DOUBLE parameters (grid). */
   needsFiniteSpace?: boolean;
+  /**
+   * A parameter the algorithm needs in every experiment (hyperband's budget, named by its settings): added to
+   * every experiment and trial the suite builds, its values checked to be numbers.
+   */
+  budgetParameter?: ParameterSpec;
+  /** Settings for the small finite spaces the suite exhausts, when the budget must take a single value there. */
+  finiteSpaceSettings?: Record<string, string>;
 }
 
 /** Every parameter kind and distribution, with the rules a value must obey to be in the space. */
@@ -101,7 +108,17 @@ function onLatticeIf(condition: boolean, whenTrue: () => void, whenFalse: () => 
  */
 export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: ConformanceOptions = {}): void {
   const settings = options.settings ?? {};
-  const space = everyKindOfParameter(options.needsFiniteSpace ?? false);
+  const budget = options.budgetParameter;
+  const withBudget = (parameters: ParameterSpec[]): ParameterSpec[] => (budget === undefined || parameters.length === 0 ? parameters : [...parameters, budget]);
+  const budgetValue = (assignment: Record<string, string>): Record<string, string> => (budget === undefined ? assignment : { ...assignment, [budget.name!]: budget.feasible_space!.min! });
+  const kinds = everyKindOfParameter(options.needsFiniteSpace ?? false);
+  const space = {
+    parameters: withBudget(kinds.parameters),
+    check(name: string, value: string) {
+      if (name === budget?.name) assert.ok(Number.isFinite(Number(value)), `budget ${value}`);
+      else kinds.check(name, value);
+    },
+  };
   const spec = (name: string, objective: 'MINIMIZE' | 'MAXIMIZE' = 'MINIMIZE') =>
     experiment({ name, algorithm: algorithm.name, settings, parameters: space.parameters, objective, parallelTrialCount: 4 });
 
@@ -200,8 +217,8 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
       const small = experiment({
         name: 'small',
         algorithm: algorithm.name,
-        settings,
-        parameters: [categoricalParameter('a', ['x', 'y']), categoricalParameter('b', ['1', '2', '3'])],
+        settings: options.finiteSpaceSettings ?? settings,
+        parameters: withBudget([categoricalParameter('a', ['x', 'y']), categoricalParameter('b', ['1', '2', '3'])]),
       });
       const trials: Trial[] = [];
       const seen = new Set<string>();
@@ -228,16 +245,16 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
         name: 'admitted',
         algorithm: algorithm.name,
         settings,
-        parameters: [
+        parameters: withBudget([
           intParameter('units', '0', '8', { distribution: 'LOG_UNIFORM' }),
           categoricalParameter('activation', ['relu', 'tanh', 'relu']),
           discreteParameter('scale', ['1', '1.0', '2']),
           discreteParameter('size', ['small', 'large']),
-        ],
+        ]),
       });
       await server.client.validate({ experiment: admitted });
       // The trial spelt 1.0 holds the choice written first as "1".
-      const trials = [trial('admitted-0', { units: '0', activation: 'relu', scale: '1.0', size: 'small' }, 'SUCCEEDED', '1')];
+      const trials = [trial('admitted-0', budgetValue({ units: '0', activation: 'relu', scale: '1.0', size: 'small' }), 'SUCCEEDED', '1')];
       const seen = new Set<string>();
       for (const count of [3, 3]) {
         for (const assignment of assignmentsOf(await server.client.getSuggestions(suggestionsRequest(admitted, trials, count)))) {
@@ -246,7 +263,10 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
           assert.ok(['1', '2'].includes(assignment['scale']!), JSON.stringify(assignment));
           assert.ok(['small', 'large'].includes(assignment['size']!), JSON.stringify(assignment));
           const key = assignmentKey(assignment);
-          assert.ok(!seen.has(key) && !(assignment['units'] === '1' && assignment['activation'] === 'relu' && assignment['scale'] === '1' && assignment['size'] === 'small'), key);
+          const isFirstTrial =
+            assignment['units'] === '1' && assignment['activation'] === 'relu' && assignment['scale'] === '1' && assignment['size'] === 'small' &&
+            (budget === undefined || assignment[budget.name!] === budget.feasible_space!.min);
+          assert.ok(!seen.has(key) && !isFirstTrial, key);
           seen.add(key);
           trials.push(trial(`admitted-${trials.length}`, assignment, 'SUCCEEDED', String(trials.length)));
         }
@@ -255,7 +275,7 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
 
     describe('rejects bad input with INVALID_ARGUMENT naming the problem, and stays healthy', () => {
       const good = (): ReturnType<typeof spec> => spec('bad-input');
-      const withParameters = (parameters: ParameterSpec[]) => ({ ...good(), spec: { ...good().spec, parameter_specs: { parameters } } });
+      const withParameters = (parameters: ParameterSpec[]) => ({ ...good(), spec: { ...good().spec, parameter_specs: { parameters: withBudget(parameters) } } });
       const cases: [string, () => Parameters<typeof server.client.getSuggestions>[0], RegExp][] = [
         ['missing experiment', () => ({ trials: [], current_request_number: 1, total_request_number: 1 }), /experiment/],
         ['missing spec', () => suggestionsRequest({ name: 'x' }, [], 1), /spec/],
@@ -278,7 +298,7 @@ export function runConformanceSuite(algorithm: AnySuggestionAlgorithm, options: 
         ['unknown setting', () => suggestionsRequest({ ...good(), spec: { ...good().spec, algorithm: { algorithm_name: algorithm.name, algorithm_settings: [{ name: 'no_such_setting', value: '1' }] } } }, [], 1), /no_such_setting/],
         ['unknown algorithm', () => suggestionsRequest({ ...good(), spec: { ...good().spec, algorithm: { algorithm_name: 'no-such-algorithm' } } }, [], 1), /no-such-algorithm/],
         ['trial with an unknown parameter', () => suggestionsRequest(good(), [trial('t1', { nope: '1' }, 'RUNNING')], 1), /"nope"/],
-        ['trial value outside the space', () => suggestionsRequest(withParameters([intParameter('a', '1', '4')]), [trial('t1', { a: '9' }, 'RUNNING')], 1), /"9"/],
+        ['trial value outside the space', () => suggestionsRequest(withParameters([intParameter('a', '1', '4')]), [trial('t1', budgetValue({ a: '9' }), 'RUNNING')], 1), /"9"/],
         ['missing objective metric name', () => suggestionsRequest({ ...good(), spec: { ...good().spec, objective: { type: 'MINIMIZE', objective_metric_name: '' } } }, [], 1), /objective_metric_name/],
       ];
       for (const [name, request, message] of cases) {

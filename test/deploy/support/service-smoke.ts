@@ -64,6 +64,11 @@ export async function waitForServing(address: string, service: string, timeoutMs
   throw new Error(`${address} did not answer SERVING for ${JSON.stringify(service)} within ${timeoutMs} ms (last error: ${String(last)})`);
 }
 
+/** Settings an algorithm cannot run without: hyperband's budget parameter and largest budget. */
+const REQUIRED_SETTINGS: Record<string, Record<string, string>> = {
+  hyperband: { resource_name: 'layers', r_l: '4', eta: '2' },
+};
+
 /** A small experiment that every algorithm accepts: grid needs a step on doubles. */
 export function smokeSuggestionsRequest(algorithm: string, count: number): GetSuggestionsRequest {
   const parameters = [
@@ -71,7 +76,7 @@ export function smokeSuggestionsRequest(algorithm: string, count: number): GetSu
     intParameter('layers', '2', '5'),
     categoricalParameter('optimizer', ['sgd', 'adam', 'ftrl']),
   ];
-  const spec = experiment({ name: `image-smoke-${algorithm}`, algorithm, parameters, maxTrialCount: 12, parallelTrialCount: count });
+  const spec = experiment({ name: `image-smoke-${algorithm}`, algorithm, parameters, settings: REQUIRED_SETTINGS[algorithm], maxTrialCount: 12, parallelTrialCount: count });
   const history = [
     trial(`image-smoke-${algorithm}-1`, { lr: '0.01', layers: '2', optimizer: 'sgd' }, 'SUCCEEDED', '0.52'),
     trial(`image-smoke-${algorithm}-2`, { lr: '0.03', layers: '4', optimizer: 'adam' }, 'SUCCEEDED', '0.31'),

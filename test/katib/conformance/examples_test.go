@@ -14,6 +14,9 @@ import (
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/repo"
 )
 
+// dozen is how many trials each example runs at least.
+const dozen = 12
+
 // Katib's own example Experiments for the algorithms we serve (examples/v1beta1/hp-tuning at the pinned version)
 // are admitted by Katib's webhook validator with our katib-config in place, pass our ValidateAlgorithmSettings,
 // and run to their maxTrialCount through Katib's suggestion client.
@@ -52,12 +55,13 @@ func TestKatibExamplesRun(t *testing.T) {
 			if err := run.Validate(); err != nil {
 				t.Fatalf("ValidateAlgorithmSettings: %v", err)
 			}
-			parameters := run.Experiment.Spec.Parameters
+			parameters := valueSpace(run.Experiment)
 			objective := run.Experiment.Spec.Objective
 			maxTrials := int(*run.Experiment.Spec.MaxTrialCount)
 			parallel := int(*run.Experiment.Spec.ParallelTrialCount)
-			if maxTrials < 12 {
-				t.Fatalf("the example runs %d trials; this test expects a dozen", maxTrials)
+			if maxTrials < dozen {
+				// Katib's hyperband example stops after 2 trials, before its first bracket is done: run it on.
+				maxTrials = dozen
 			}
 			for len(run.Trials) < maxTrials {
 				created, err := run.Next(min(parallel, maxTrials-len(run.Trials)))

@@ -57,6 +57,7 @@ var settingsOf = map[string]string{
 	"bayesianoptimization": `[{name: n_initial_points, value: "4"}, {name: acq_func, value: gp_hedge}, {name: random_state, value: "7"}]`,
 	"sobol":                `[{name: random_state, value: "7"}]`,
 	"cmaes":                `[{name: sigma, value: "0.2"}, {name: restart_strategy, value: ipop}, {name: random_state, value: "7"}]`,
+	"hyperband":            `[{name: resource_name, value: layers}, {name: r_l, value: "5"}, {name: eta, value: "2"}, {name: random_state, value: "7"}]`,
 }
 
 // outcome finishes the i-th trial of a run: most succeed; the others end in each way Katib can end a trial.
@@ -96,7 +97,7 @@ func TestSuggestionClientDrivesEveryAlgorithm(t *testing.T) {
 			if err := run.Validate(); err != nil {
 				t.Fatalf("ValidateAlgorithmSettings: %v", err)
 			}
-			parameters := run.Experiment.Spec.Parameters
+			parameters := valueSpace(run.Experiment)
 			maxTrials := int(*run.Experiment.Spec.MaxTrialCount)
 			parallel := int(*run.Experiment.Spec.ParallelTrialCount)
 			pendingObservation := map[*trialsv1beta1.Trial]bool{}

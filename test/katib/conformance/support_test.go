@@ -24,6 +24,7 @@ var serviceOf = map[string]string{
 	"bayesianoptimization": "bayesianoptimization",
 	"sobol":                "sobol",
 	"cmaes":                "cmaes",
+	"hyperband":            "hyperband",
 }
 
 // ourAlgorithms are serviceOf's algorithm names, in a fixed order.
@@ -76,6 +77,26 @@ func checkInSpace(t *testing.T, parameters []experimentsv1beta1.ParameterSpec, t
 			t.Errorf("trial %s: %s = %q: %v", trial.Name, parameter.Name, value, err)
 		}
 	}
+}
+
+// valueSpace is the space each parameter's trial values must lie in: the declared one, except hyperband's
+// resource parameter, whose values are the budgets hyperband gives it, from 1 up to r_l, whatever its declared
+// range (as the stock service does: Katib's own example declares num-epochs in [1, 1] and runs it at 2).
+func valueSpace(experiment *experimentsv1beta1.Experiment) []experimentsv1beta1.ParameterSpec {
+	parameters := append([]experimentsv1beta1.ParameterSpec{}, experiment.Spec.Parameters...)
+	if experiment.Spec.Algorithm.AlgorithmName != "hyperband" {
+		return parameters
+	}
+	settings := map[string]string{}
+	for _, setting := range experiment.Spec.Algorithm.AlgorithmSettings {
+		settings[setting.Name] = setting.Value
+	}
+	for i := range parameters {
+		if parameters[i].Name == settings["resource_name"] {
+			parameters[i].FeasibleSpace = experimentsv1beta1.FeasibleSpace{Min: "1", Max: settings["r_l"]}
+		}
+	}
+	return parameters
 }
 
 func inSpace(parameter experimentsv1beta1.ParameterSpec, value string) error {

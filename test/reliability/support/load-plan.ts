@@ -2,6 +2,7 @@ import { rngFromText } from '../../../shared/random/seed.js';
 import type { GetSuggestionsRequest } from '../../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import type { Trial } from '../../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { categoricalParameter, discreteParameter, doubleParameter, experiment, intParameter, trial, type Condition } from '../../support/requests.js';
+import { requiredSettings } from '../../support/required-settings.js';
 import { positiveNumber } from './env-config.js';
 
 /**
@@ -98,7 +99,9 @@ function experimentHistory(service: string, client: number, shape: LoadShape): T
 /** Every request of experiment `client`, in the order its controller sends them. */
 export function experimentRequests(service: string, algorithm: string, client: number, shape: LoadShape): GetSuggestionsRequest[] {
   const history = experimentHistory(service, client, shape);
-  const spec = experiment({ name: `load-${service}-${client}`, algorithm, parameters: PARAMETERS, parallelTrialCount: shape.maxCount });
+  // hyperband's budget is width: its budgets (1 to 1024) leave width's lattice, which hyperband does not use.
+  const settings = requiredSettings(algorithm, { parameter: 'width', largest: '1024' });
+  const spec = experiment({ name: `load-${service}-${client}`, algorithm, settings, parameters: PARAMETERS, parallelTrialCount: shape.maxCount });
   let total = 0;
   return Array.from({ length: shape.calls }, (_, call) => {
     const trials = history.slice(0, Math.round((shape.maxHistory * (call + 1)) / shape.calls));

@@ -4,7 +4,7 @@ import type { GetSuggestionsRequest } from '../../../shared/wire/generated/api/v
 import type { ParameterSpec } from '../../../shared/wire/generated/api/v1/beta1/ParameterSpec.js';
 import { history, type HistoryCase } from './history-arbitraries.js';
 import { searchSpace } from './space-arbitraries.js';
-import { isNumeric, type SpaceModel } from './space-model.js';
+import { isNumeric, spaceModel, type SpaceModel } from './space-model.js';
 import type { AlgorithmProfile } from './suggestion-services.js';
 
 /** What a correct service must answer, derived from the case's construction alone. */
@@ -136,7 +136,9 @@ interface ExperimentCase {
 
 /** A valid experiment for the profile's algorithm, and in about one case in six a defect that makes it invalid. */
 export function experimentCase(profile: AlgorithmProfile, serviceAlgorithms: readonly string[], maxParameters = 4): fc.Arbitrary<ExperimentCase> {
+  const budget = profile.budget?.parameter;
   return searchSpace({ finite: profile.needsFiniteSpace, maxParameters })
+    .map((space) => (budget === undefined ? space : spaceModel([...space.parameters, budget])))
     .chain((space) =>
       fc.record({
         space: fc.constant(space),

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { CATALOGUE } from '../../../services/catalogue.js';
 import type { AnySuggestionAlgorithm } from '../../../shared/algorithm/suggestion-algorithm.js';
 import { settingNames } from '../../../shared/settings/settings-schema.js';
+import type { NumericModel } from './space-model.js';
 
 /** A setting as it travels in an Experiment. */
 export interface SettingText {
@@ -25,6 +26,8 @@ interface FuzzProfile {
   maxHistory: number;
   /** Largest current_request_number of an in-range fuzzed request. */
   maxCount: number;
+  /** A parameter added to every fuzzed space (hyperband's budget), and the settings every experiment must carry for it. */
+  budget?: { parameter: NumericModel; settings: SettingText[] };
 }
 
 /** A suggestion service of services/<service>/ and the algorithms its main.ts registers. */
@@ -141,6 +144,44 @@ const cmaesProfile: FuzzProfile = {
   maxCount: 16,
 };
 
+/**
+ * Hyperband sets its budget parameter's values itself, from r_l and eta: every space gets an INT budget in
+ * [1, 9], and r_l 9 with these eta values keeps every budget inside it, from 1 up (eta 2: 1, 2, 4, 9).
+ */
+const HYPERBAND_BUDGET = 'budget\u0002';
+const HYPERBAND_REQUIRED_SETTINGS: SettingText[] = [
+  { name: 'resource_name', value: HYPERBAND_BUDGET },
+  { name: 'r_l', value: '9' },
+];
+const hyperbandProfile: FuzzProfile = {
+  validSettings: someOf({ eta: fc.constantFrom('2', '2.5', '3', '3.0', '9'), random_state: nonNegativeInteger }).map((rest) => [
+    ...HYPERBAND_REQUIRED_SETTINGS,
+    ...rest,
+  ]),
+  invalidSetting: fc.oneof(
+    setting('eta', fc.constantFrom('1', '1.99', '0', '-3', 'x', '')),
+    setting('r_l', fc.constantFrom('0', '-1', 'abc', '', '0.5')),
+    setting('resource_name', fc.constantFrom('', 'no such parameter')),
+    setting('random_state', notANonNegativeInteger),
+    unknownSetting,
+  ),
+  needsFiniteSpace: false,
+  maxHistory: 40,
+  maxCount: 40,
+  budget: {
+    parameter: {
+      kind: 'int',
+      name: HYPERBAND_BUDGET,
+      min: 1,
+      max: 9,
+      step: 1,
+      size: 9,
+      spec: { name: HYPERBAND_BUDGET, parameter_type: 'INT', feasible_space: { min: '1', max: '9', step: '', distribution: 'UNIFORM', list: [] } },
+    },
+    settings: HYPERBAND_REQUIRED_SETTINGS,
+  },
+};
+
 /** The fuzz profile of every suggestion algorithm of the catalogue, by its Katib name. */
 const PROFILES: Record<string, FuzzProfile> = {
   random: randomProfile,
@@ -150,6 +191,7 @@ const PROFILES: Record<string, FuzzProfile> = {
   bayesianoptimization: bayesianProfile,
   sobol: randomProfile,
   cmaes: cmaesProfile,
+  hyperband: hyperbandProfile,
 };
 
 function profileOf(algorithm: AnySuggestionAlgorithm): AlgorithmProfile {
