@@ -49,6 +49,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization", "sobol", "cmaes"} {
 			t.Run(algorithm, func(t *testing.T) { testAlgorithm(t, algorithm) })
 		}
+		t.Run("hyperband", testHyperband)
 		t.Run("medianstop", testMedianStop)
 		t.Run("validation-failure", testValidationFailureReachesTheUser)
 		t.Run("service-restart", testServiceRestartChangesNothing)
