@@ -1,5 +1,5 @@
 import { parseDecimal } from '../../shared/space/numbers.js';
-import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
+import { builtLocalAlgorithms, checkStartableByName, LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { localTarget, parseTargetSpec, type Target } from '../targets/target.js';
 
 /** Helpers that turn command-line option strings into checked values, with messages naming the option. */
@@ -52,5 +52,7 @@ export function targetsOption(algorithms: string | undefined, targetSpecs: reado
   const external = (targetSpecs ?? []).map(parseTargetSpec);
   const known = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
   const defaults = external.length > 0 || othersGiven ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
+  // A served algorithm the benchmark cannot start by name (hyperband) is told apart from an unknown one.
+  for (const name of listOption(algorithms) ?? []) checkStartableByName(name);
   return [...(namesOption('algorithms', algorithms, known) ?? defaults).map(localTarget), ...external];
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { GetSuggestionsReply__Output } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsReply.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { runSimulatedExperiment, type ControllerOptions } from '../../bench/controller/simulated-controller.js';
-import { grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../bench/controller/suggestion-endpoint.js';
+import { EndpointCallError, grpcSuggestionEndpoint, type SuggestionEndpoint } from '../../bench/controller/suggestion-endpoint.js';
 import { learningCurveFor } from '../../bench/problems/objective-functions.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
@@ -199,6 +199,40 @@ describe('simulated controller against scripted endpoints', () => {
     const failed = last.trials!.find((trial) => trial.name === 'controller-test-3')!;
     assert.equal(failed.status!.condition, 'FAILED');
     assert.deepEqual(failed.status!.observation!.metrics, []);
+  });
+
+  it('asks again after the next trial ends when a call is refused UNAVAILABLE while trials run, as Katib requeues it', async () => {
+    let calls = 0;
+    const run = recording({
+      validateAlgorithmSettings: async () => {},
+      async getSuggestions(request) {
+        calls++;
+        if (calls === 2) throw new EndpointCallError('GetSuggestions', 'UNAVAILABLE', 'waiting for running trials');
+        return {
+          parameter_assignments: Array.from({ length: request.current_request_number! }, (_, i) => ({ assignments: point(String(((calls + i) % 6) / 10)), trial_name: '', labels: {} })),
+          algorithm: null,
+          early_stopping_rules: [],
+        };
+      },
+      close: () => {},
+    });
+    const outcome = await runSimulatedExperiment(run.endpoint, options());
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.trials.length, 10);
+    assert.deepEqual(outcome.calls.filter((call) => call.refused).map((call) => call.totalRequested), [run.requests[1]!.total_request_number]);
+    // The refused call's slot is asked for again: the next request counts it again in total_request_number.
+    assert.equal(run.requests[2]!.total_request_number! - run.requests[2]!.current_request_number!, run.requests[1]!.total_request_number! - run.requests[1]!.current_request_number!);
+  });
+
+  it('stops with the error when a refused call leaves nothing running, or the refusal is anything but UNAVAILABLE', async () => {
+    const refusing = (code: string) =>
+      recording({
+        validateAlgorithmSettings: async () => {},
+        getSuggestions: async () => Promise.reject(new EndpointCallError('GetSuggestions', code, 'no')),
+        close: () => {},
+      });
+    assert.match((await runSimulatedExperiment(refusing('UNAVAILABLE').endpoint, options())).error ?? '', /UNAVAILABLE: no/);
+    assert.match((await runSimulatedExperiment(refusing('INTERNAL').endpoint, options())).error ?? '', /INTERNAL: no/);
   });
 
   it("merges a reply's algorithm settings into every later request", async () => {
