@@ -5,8 +5,17 @@ import type { BracketProgress } from './progress-record.js';
 export type Outcome =
   | { kind: 'completed'; loss: number }
   | { kind: 'pending' }
+  /**
+   * Handed out by the reply before this request and not in it: Katib builds a request from the Trials it has
+   * seen, and may not have seen those it created from the last reply yet. Waited for like a running trial; it
+   * may also be a trial that ended MetricsUnavailable at once, which the next reply makes `ended`.
+   */
+  | { kind: 'unseen' }
   /** Failed, killed, no value, or not in the request at all (Katib leaves MetricsUnavailable trials out): no result will come. */
   | { kind: 'ended' };
+
+/** Neither completed nor ended: its outcome may still change. */
+const stillOpen = (member: Member) => member.outcome.kind === 'pending' || member.outcome.kind === 'unseen';
 
 /** A configuration run at one rung's budget. */
 export interface Member {
@@ -34,18 +43,29 @@ export class BracketState {
   /** rungs[r]: the members handed out to rung r, in the order they were. */
   readonly rungs: Member[][];
 
+  /**
+   * @param outcomeOf a member's outcome, undefined when the request has no trial for it
+   * @param latest how many of the top rung's last members the previous reply handed out
+   */
   constructor(
     readonly g: number,
     readonly bracket: Bracket,
     readonly progress: BracketProgress,
-    outcomeOf: (configuration: number, rung: number) => Outcome,
+    outcomeOf: (configuration: number, rung: number) => Outcome | undefined,
+    latest = 0,
   ) {
     const first = Array.from({ length: progress.started }, (_, configuration) => ({ configuration, outcome: outcomeOf(configuration, 0) }));
-    this.rungs = [first];
+    const rungs = [first];
     progress.promoted.forEach((members, index) => {
-      const below = this.rungs[index]!;
-      this.rungs.push(members.map((source) => ({ configuration: below[source]!.configuration, outcome: outcomeOf(below[source]!.configuration, index + 1) })));
+      const below = rungs[index]!;
+      rungs.push(members.map((source) => ({ configuration: below[source]!.configuration, outcome: outcomeOf(below[source]!.configuration, index + 1) })));
     });
+    this.rungs = rungs.map((members, rung) =>
+      members.map(({ configuration, outcome }, index) => ({
+        configuration,
+        outcome: outcome ?? (rung === rungs.length - 1 && index >= members.length - latest ? { kind: 'unseen' } : { kind: 'ended' }),
+      })),
+    );
   }
 
   private get top(): number {
@@ -58,10 +78,10 @@ export class BracketState {
     return rung === 0 ? planned : Math.min(planned, completed(this.rungs[rung - 1]!).length);
   }
 
-  /** The top rung's members that are still running: what the bracket waits for when it has nothing to hand out. */
+  /** The top rung's members still to report: what the bracket waits for when it has nothing to hand out. */
   get waitingFor(): number {
     if (this.available().length > 0 || this.done) return 0;
-    return this.rungs[this.top]!.filter((member) => member.outcome.kind === 'pending').length;
+    return this.rungs[this.top]!.filter(stillOpen).length;
   }
 
   /** Nothing more to hand out, ever: the last rung is out, or a rung had no member complete. */
@@ -69,7 +89,7 @@ export class BracketState {
     const top = this.top;
     if (this.rungs[top]!.length < this.target(top)) return false;
     if (top === this.bracket.s) return true;
-    return !this.rungs[top]!.some((member) => member.outcome.kind === 'pending') && completed(this.rungs[top]!).length === 0;
+    return !this.rungs[top]!.some(stillOpen) && completed(this.rungs[top]!).length === 0;
   }
 
   /** What the bracket can hand out now, in the order it should: first-rung configurations in order, promotions best first. */
@@ -86,7 +106,7 @@ export class BracketState {
         .slice(0, this.target(top) - members.length)
         .map((index) => this.slot(top, index, this.rungs[top - 1]![index]!.configuration));
     }
-    if (top === this.bracket.s || members.some((member) => member.outcome.kind === 'pending')) return [];
+    if (top === this.bracket.s || members.some(stillOpen)) return [];
     return ranking(members)
       .slice(0, this.target(top + 1))
       .map((index) => this.slot(top + 1, index, members[index]!.configuration));

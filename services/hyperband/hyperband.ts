@@ -5,7 +5,7 @@ import { bracketAt, runOf } from './bracket-plan.js';
 import { BracketState, recordSlot, type Outcome, type Slot } from './bracket-state.js';
 import { ConfigurationSequence } from './configuration-sequence.js';
 import { hyperbandSettings, PROGRESS_SETTING, type HyperbandSettings } from './hyperband-settings.js';
-import { formatProgress, parseProgress, type BracketProgress } from './progress-record.js';
+import { formatProgress, parseProgress } from './progress-record.js';
 import { budgetParameters, resourcePlan, type ResourcePlan } from './resource-parameter.js';
 
 /**
@@ -63,20 +63,28 @@ function suggestHyperband({ space, history, count, handedOut, settings, experime
   for (const trial of history.failed) outcomes.set(trial.key, { kind: 'ended' });
   for (const trial of history.pending) outcomes.set(trial.key, { kind: 'pending' });
   for (const trial of history.completed) outcomes.set(trial.key, { kind: 'completed', loss: trial.loss });
-  const progress: BracketProgress[] = parseProgress(settings.progress, plan);
+  const { brackets: progress, latest: previousReply } = parseProgress(settings.progress, plan);
   // Assignments of this reply count as running: their brackets wait for them like for the request's own.
   const handedNow = new Set<string>();
+  const thisReply = new Map<number, number>();
   const stateOf = (g: number) =>
-    new BracketState(g, bracketAt(plan, g), progress[g]!, (configuration, rung) => {
-      const key = space.key(pointOf(g, configuration, rung));
-      return handedNow.has(key) ? { kind: 'pending' } : (outcomes.get(key) ?? { kind: 'ended' });
-    });
+    new BracketState(
+      g,
+      bracketAt(plan, g),
+      progress[g]!,
+      (configuration, rung) => {
+        const key = space.key(pointOf(g, configuration, rung));
+        return handedNow.has(key) ? { kind: 'pending' } : outcomes.get(key);
+      },
+      previousReply.get(g),
+    );
 
   const slots: Slot[] = [];
   const take = (available: readonly Slot[], limit = Infinity) => {
     for (const slot of available.slice(0, Math.min(limit, count - slots.length))) {
       recordSlot(progress[slot.g]!, slot);
       handedNow.add(space.key(pointOf(slot.g, slot.configuration, slot.rung)));
+      thisReply.set(slot.g, (thisReply.get(slot.g) ?? 0) + 1);
       slots.push(slot);
     }
   };
@@ -85,8 +93,9 @@ function suggestHyperband({ space, history, count, handedOut, settings, experime
   const waitingFor = started.reduce((sum, state) => sum + state.waitingFor, 0);
   for (const state of started) take(state.available());
   // Then new brackets: the rest of the current run's freely. The next run's start only within max_trial_count
-  // once what the current run may still need is kept back, unless nothing it waits for is running (then no
-  // call would ever go differently, and Katib would retry this one for ever).
+  // once what the current run may still need is kept back, unless no trial of the request is running: then a
+  // retry of this call would get the same request, and Katib would retry it for ever.
+  const canWait = waitingFor > 0 && history.pending.length > 0;
   const currentRun = progress.length === 0 ? 0 : runOf(plan, progress.length - 1);
   const runEnd = plan.brackets.length * (currentRun + 1);
   const stillNeeded = () => {
@@ -97,11 +106,11 @@ function suggestHyperband({ space, history, count, handedOut, settings, experime
   while (slots.length < count) {
     const g = progress.length;
     let limit = Infinity;
-    if (g >= runEnd && waitingFor > 0 && experiment.maxTrialCount > 0) {
+    if (g >= runEnd && canWait && experiment.maxTrialCount > 0) {
       limit = experiment.maxTrialCount - handedOut - slots.length - stillNeeded();
       if (limit <= 0) {
         throw awaitingResults(
-          `hyperband waits for ${waitingFor} running trial(s) to report before it can promote the best of their rung: ` +
+          `hyperband waits for ${waitingFor} trial(s) to report before it can promote the best of their rung: ` +
             `${slots.length} of the ${count} assignments asked for can start now, and the rest of max_trial_count ${experiment.maxTrialCount} ` +
             `is kept for the promotions; Katib retries the call`,
         );
@@ -112,6 +121,6 @@ function suggestHyperband({ space, history, count, handedOut, settings, experime
   }
   return {
     points: slots.map((slot) => pointOf(slot.g, slot.configuration, slot.rung)),
-    algorithmSettings: [{ name: PROGRESS_SETTING, value: formatProgress(progress) }],
+    algorithmSettings: [{ name: PROGRESS_SETTING, value: formatProgress({ brackets: progress, latest: thisReply }) }],
   };
 }

@@ -88,6 +88,19 @@ describe('promotion in one bracket', () => {
     assert.deepEqual(last.available().map((slot) => [slot.rung, slot.configuration]), [[2, 2]]);
   });
 
+  it('waits for the members the previous reply handed out that the request does not show yet', () => {
+    const outcomes: Record<string, Outcome> = {};
+    for (let c = 0; c < 6; c++) outcomes[`${c}@0`] = done(c);
+    // Members 6..8 came with the last reply and are not in the request: Katib may not have seen their Trials.
+    const lagging = new BracketState(0, bracket, { started: 9, promoted: [] }, (configuration, rung) => outcomes[`${configuration}@${rung}`], 3);
+    assert.deepEqual(lagging.available(), []);
+    assert.equal(lagging.waitingFor, 3);
+    assert.equal(lagging.done, false);
+    // One reply later they are still missing: ended (MetricsUnavailable), and the rung is ranked without them.
+    const missing = new BracketState(0, bracket, { started: 9, promoted: [] }, (configuration, rung) => outcomes[`${configuration}@${rung}`], 0);
+    assert.deepEqual(missing.available().map((slot) => slot.configuration), [0, 1, 2]);
+  });
+
   it('ends a bracket whose rung had no member complete, and one whose last rung is out', () => {
     assert.equal(state({ started: 9, promoted: [] }, {}).done, true);
     const outcomes: Record<string, Outcome> = { '0@0': done(1), '0@1': done(1) };
@@ -99,16 +112,16 @@ describe('promotion in one bracket', () => {
 describe('the progress record', () => {
   const plan = hyperbandPlan(9, 3, true);
 
-  it('round-trips, one list per bracket', () => {
-    const brackets = [{ started: 9, promoted: [[4, 0, 7], [1]] }, { started: 2, promoted: [] }];
-    const text = formatProgress(brackets);
-    assert.equal(text, '[[9,[4,0,7],[1]],[2]]');
-    assert.deepEqual(parseProgress(text, plan), brackets);
+  it('round-trips: one list per bracket, and what the latest reply handed out', () => {
+    const record = { brackets: [{ started: 9, promoted: [[4, 0, 7], [1]] }, { started: 2, promoted: [] }], latest: new Map([[1, 2]]) };
+    const text = formatProgress(record);
+    assert.equal(text, '{"brackets":[[9,[4,0,7],[1]],[2]],"latest":[[1,2]]}');
+    assert.deepEqual(parseProgress(text, plan), record);
   });
 
   it('refuses what no reply of ours wrote, naming the setting', () => {
-    for (const text of ['nope', '{}', '[[10]]', '[[9,[9]]]', '[[9,[1,1]]]', '[[9,[0],[0],[0]]]', '[[2,[0,1,2,3]]]', '[[-1]]']) {
-      assert.throws(() => parseProgress(text, plan), /hyperband_progress/, text);
-    }
+    const bad = ['nope', '[]', '{}', '[[9]]', ...['[[10]]', '[[9,[9]]]', '[[9,[1,1]]]', '[[9,[0],[0],[0]]]', '[[2,[0,1,2,3]]]', '[[-1]]'].map((brackets) => `{"brackets":${brackets},"latest":[]}`)];
+    bad.push('{"brackets":[[9]],"latest":[[1,1]]}', '{"brackets":[[9,[1]]],"latest":[[0,2]]}', '{"brackets":[[9]],"latest":[[0,1],[0,1]]}');
+    for (const text of bad) assert.throws(() => parseProgress(text, plan), /hyperband_progress/, text);
   });
 });

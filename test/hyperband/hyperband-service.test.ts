@@ -5,7 +5,7 @@ import { hyperbandPlan } from '../../services/hyperband/bracket-plan.js';
 import { hyperband } from '../../services/hyperband/hyperband.js';
 import type { Experiment } from '../../shared/wire/generated/api/v1/beta1/Experiment.js';
 import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
-import { assignmentKey, assignmentsOf, categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
+import { assignmentKey, assignmentOf, assignmentsOf, categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
 import { startSuggestionServer, type RunningSuggestionServer } from '../support/suggestion-server.js';
 import { withFreshProcess } from '../support/service-process.js';
 import { runKatibLoop, type LoopTrial } from './katib-loop.js';
@@ -89,8 +89,39 @@ describe('the hyperband service through its gRPC server', () => {
     assertSuccessiveHalving(trials, { exactPlan: true });
     for (const refusal of refusals) {
       assert.equal(refusal.code, grpc.status.UNAVAILABLE);
-      assert.match(refusal.details, /waits for \d+ running trial\(s\) to report.*max_trial_count 22/);
+      assert.match(refusal.details, /waits for \d+ trial\(s\) to report.*max_trial_count 22/);
     }
+  });
+
+  it("waits for the trials of the last reply that a lagging request lacks, and ranks their rung without them one reply later", async () => {
+    // Katib's cache can lag: a request may lack the Trials created from the reply before it.
+    const carry = (e: Experiment, reply: Awaited<ReturnType<typeof suggest>>): Experiment => {
+      const merged = [...e.spec!.algorithm!.algorithm_settings!];
+      for (const setting of reply.algorithm?.algorithm_settings ?? []) {
+        const index = merged.findIndex((s) => s.name === setting.name);
+        merged.splice(index < 0 ? merged.length : index, index < 0 ? 0 : 1, { name: setting.name, value: setting.value });
+      }
+      return { ...e, spec: { ...e.spec, algorithm: { ...e.spec!.algorithm, algorithm_settings: merged } } };
+    };
+    const done = (assignments: Record<string, string>[], from: number) => assignments.map((a, i) => trial(`t-${from + i}`, a, 'SUCCEEDED', String(loss(a))));
+    const e0 = spec('lagging', { parallel: 6 });
+    const r1 = await suggest(suggestionsRequest(e0, [], 6));
+    const e1 = carry(e0, r1);
+    const firstSix = done(assignmentsOf(r1), 0);
+    const r2 = await suggest(suggestionsRequest(e1, firstSix, 3, 9));
+    const e2 = carry(e1, r2);
+    const [seventh, eighth, ninth] = assignmentsOf(r2);
+    // The seventh reported; the eighth and ninth are missing, as from a lagging request (or ended MetricsUnavailable).
+    const seven = [...firstSix, ...done([seventh!], 6)];
+    const r3 = assignmentsOf(await suggest(suggestionsRequest(e2, seven, 1, 10)));
+    const firstRung = new Set([...assignmentsOf(r1), seventh!, eighth!, ninth!].map((a) => a['x']));
+    assert.equal(r3[0]!['epochs'], '3');
+    assert.ok(!firstRung.has(r3[0]!['x']), 'no promotion while two members of the rung may still report: the next bracket starts');
+    // One reply later they are still missing: they ended without a value, and the rung promotes its best of seven.
+    const e3 = carry(e2, await suggest(suggestionsRequest(e2, seven, 1, 10)));
+    const r4 = assignmentsOf(await suggest(suggestionsRequest(e3, [...seven, trial('t-9', r3[0]!, 'RUNNING')], 1, 11)));
+    const best = [...seven].sort((a, b) => Number(a.status!.observation!.metrics![0]!.value) - Number(b.status!.observation!.metrics![0]!.value))[0]!;
+    assert.deepEqual(r4, [{ ...assignmentOf(best), epochs: '3' }]);
   });
 
   it('with no max_trial_count it never waits: the next run of brackets fills the slots', async () => {
@@ -206,11 +237,11 @@ describe('the hyperband service through its gRPC server', () => {
     }
 
     it('its own progress record in an Experiment spec, and one no reply wrote', async () => {
-      const preset = spec('preset', { settings: { resource_name: 'epochs', r_l: '9', hyperband_progress: '[[9]]' } });
+      const preset = spec('preset', { settings: { resource_name: 'epochs', r_l: '9', hyperband_progress: '{"brackets":[[9]],"latest":[]}' } });
       const validateError = await expectCallError(server.client.validate({ experiment: preset }));
       assert.equal(validateError.code, grpc.status.INVALID_ARGUMENT);
       assert.match(validateError.details, /"hyperband_progress" is set in the Experiment/);
-      const forged = spec('forged', { settings: { resource_name: 'epochs', r_l: '9', hyperband_progress: '[[99]]' } });
+      const forged = spec('forged', { settings: { resource_name: 'epochs', r_l: '9', hyperband_progress: '{"brackets":[[99]],"latest":[]}' } });
       const callError = await expectCallError(suggest(suggestionsRequest(forged, [], 1)));
       assert.equal(callError.code, grpc.status.INVALID_ARGUMENT);
       assert.match(callError.details, /"hyperband_progress" is not a record this service wrote \(bracket 0 started 99 of 9/);

@@ -68,9 +68,8 @@ export async function runKatibLoop(options: {
           trials.push({ number, assignment, end: options.end(assignment, number), running: true });
         }
         for (const setting of reply.algorithm?.algorithm_settings ?? []) {
-          const index = settings.findIndex((s) => s.name === setting.name);
-          if (index >= 0) settings[index] = { name: setting.name, value: setting.value };
-          else settings = [...settings, { name: setting.name, value: setting.value }];
+          const merged = { name: setting.name, value: setting.value };
+          settings = settings.some((s) => s.name === setting.name) ? settings.map((s) => (s.name === setting.name ? merged : s)) : [...settings, merged];
         }
       } catch (error) {
         const callError = error as CallError;

@@ -110,7 +110,7 @@ func testHyperband(t *testing.T) {
 			progress = setting.Value
 		}
 	}
-	if !strings.HasPrefix(progress, "[[9,") {
+	if !strings.HasPrefix(progress, `{"brackets":[[9,`) {
 		t.Errorf("the Suggestion's status carries hyperband_progress %q; want the record of the brackets", progress)
 	}
 	t.Logf("Succeeded (%s) after %d Trials; hyperband_progress %s", lastCondition(final).Reason, len(trials), progress)
