@@ -11,8 +11,10 @@ Usage: serve_stock.py --service optuna [--port 0]
 import argparse
 import importlib
 import json
+import os
+import signal
 import sys
-import threading
+import time
 from concurrent import futures
 
 import grpc
@@ -48,8 +50,13 @@ def main():
         sys.exit(f"could not bind 127.0.0.1:{args.port}")
     server.start()
     print(json.dumps({"msg": "listening", "port": port, "service": args.service}), flush=True)
-    # Serves until the process is ended (SIGTERM, SIGKILL): the benchmark stops it after each Experiment.
-    threading.Event().wait()
+    # Serves until the process is ended (SIGTERM, SIGKILL): the benchmark stops it after each Experiment. Should
+    # the benchmark itself die first, the service is orphaned (its parent changes): then it ends itself and its
+    # process group (medianstop forks), instead of serving nobody for ever.
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 if __name__ == "__main__":
