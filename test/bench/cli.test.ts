@@ -10,6 +10,7 @@ import type { Summary } from '../../bench/report/aggregate.js';
 import type { BenchmarkResults } from '../../bench/report/results-file.js';
 import type { LatencyResults } from '../../bench/commands/latency-command.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
+import { stockServiceMissing } from '../../bench/stock/stock-service.js';
 
 const CLI = repoPath('dist', 'bench', 'cli.js');
 
@@ -135,6 +136,28 @@ describe('bench CLI', () => {
     const summaries = readJson<{ summaries: Summary[] }>(path.join(out, 'summary.json')).summaries;
     assert.deepEqual(summaries.map((summary) => [summary.schedule, summary.parallel]), [['sync', 3], ['serial', 1]]);
     for (const schedule of ['sync', 'serial']) assert.match(readFileSync(path.join(out, `regret-branin-${schedule}.svg`), 'utf8'), /^<svg/);
+  });
+
+  it("runs Katib's stock optuna service with --stock, seeded by random_state, and says so when a stock service is not set up", async (t) => {
+    const missing = stockServiceMissing('optuna');
+    // As in stock-service.test.ts: skipped without the environment, except under CI, which sets it up.
+    if (missing !== undefined && process.env['CI'] !== 'true' && process.env['STOCK_SERVICES_REQUIRED'] !== '1') return t.skip(missing);
+    const out = path.join(work, 'stock');
+    const printed = await bench('run', '--stock', 'optuna:tpe', '--problems', 'branin', '--seeds', '2', '--budget', '4', '--parallel', '2', '--out', out);
+    const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));
+    assert.deepEqual(results.runs.map((run) => [run.target, run.kind, run.algorithm, run.seed, run.error, run.trials.length]), [
+      ['stock-optuna-tpe', 'stock', 'tpe', 0, undefined, 4],
+      ['stock-optuna-tpe', 'stock', 'tpe', 1, undefined, 4],
+    ]);
+    assert.ok(results.runs.every((run) => run.peakRssKib! > 0), 'the Python process of each Experiment is measured');
+    assert.notDeepEqual(results.runs[0]!.trials[0]!.assignments, results.runs[1]!.trials[0]!.assignments, 'random_state is the seed');
+    assert.match(printed, /^\| stock-optuna-tpe \| stock \| 8 \|/m);
+  });
+
+  it('names a stock service that cannot start, and what to run, instead of failing the whole run', async () => {
+    const out = path.join(work, 'stock-missing');
+    const printed = await bench('run', '--stock', 'skopt:bayesianoptimization', '--katib-source', work, '--problems', 'branin', '--seeds', '1', '--budget', '2', '--out', out);
+    assert.match(printed, /^not run: stock-skopt-bayesianoptimization: stock skopt: .*(not a Katib checkout|setup\.sh)/m);
   });
 
   it('times a service directly in latency mode and plots latency against history size', async () => {
