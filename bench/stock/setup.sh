@@ -68,9 +68,11 @@ for api in v1beta1 health; do
 done
 # The launcher runs the services from this checkout.
 printf '%s\n' "$source_dir" >"$staging/katib-source"
-rm -rf "$generated"
-mv "$staging" "$generated"
-trap - EXIT
+# Replaced only when something changed, so that services already running from it (a benchmark) are undisturbed.
+if ! diff -r -q "$staging" "$generated" >/dev/null 2>&1; then
+  rm -rf "$generated"
+  mv "$staging" "$generated"
+fi
 
 for service in "${services[@]}"; do
   requirements="$(requirements_of "$service")"
