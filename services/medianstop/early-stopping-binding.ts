@@ -2,7 +2,7 @@ import type { ServiceBinding } from '../../shared/server/grpc-host.js';
 import { katibApi } from '../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesRequest, SetTrialStatusRequest, ValidateEarlyStoppingSettingsRequest } from '../../shared/wire/messages.js';
 import type { ObservationLogSource } from './db-manager/db-manager-client.js';
-import type { EarlyAverageCache } from './early-average-cache.js';
+import type { EarlyValueCache } from './early-value-cache.js';
 import { getEarlyStoppingRules } from './get-early-stopping-rules.js';
 import { markTrialEarlyStopped, parseTrialName } from './kubernetes/mark-trial-early-stopped.js';
 import { parseMedianStopSettings } from './rule/medianstop-settings.js';
@@ -12,7 +12,7 @@ export const EARLY_STOPPING_SERVICE_NAME = 'api.v1.beta1.EarlyStopping';
 
 export interface MedianStopDependencies {
   logs: ObservationLogSource;
-  cache?: EarlyAverageCache;
+  cache?: EarlyValueCache;
   /** The Kubernetes trials; rejects with a ServiceError when the process has no usable Kubernetes configuration. */
   trials: () => Promise<TrialStore>;
   /** The clock stamped on conditions. */

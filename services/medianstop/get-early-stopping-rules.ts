@@ -4,8 +4,8 @@ import type { GetEarlyStoppingRulesReply, GetEarlyStoppingRulesRequest, Trial } 
 import { mapWithLimit } from './map-with-limit.js';
 import { parseDbManagerAddress } from './db-manager/db-manager-address.js';
 import type { ObservationLogSource } from './db-manager/db-manager-client.js';
-import { earlyAverage } from './rule/early-average.js';
-import { EarlyAverageCache } from './early-average-cache.js';
+import { earlyValue } from './rule/early-value.js';
+import { EarlyValueCache } from './early-value-cache.js';
 import { parseMedianStopSettings } from './rule/medianstop-settings.js';
 import { medianStoppingRules } from './rule/median-stopping-rule.js';
 import { inReportOrder } from './rule/metric-log.js';
@@ -17,7 +17,7 @@ export interface RulesOutcome {
   reply: GetEarlyStoppingRulesReply;
   /** SUCCEEDED trials in the request. */
   succeeded: number;
-  /** Of those, the trials with an early average (the median's sample). */
+  /** Of those, the trials with an early value (the rule's sample). */
   averaged: number;
   /** Log values and time stamps that could not be used, for the service's log. */
   warnings: string[];
@@ -25,7 +25,7 @@ export interface RulesOutcome {
 
 export interface RulesDependencies {
   logs: ObservationLogSource;
-  cache?: EarlyAverageCache;
+  cache?: EarlyValueCache;
 }
 
 /**
@@ -41,23 +41,25 @@ export async function getEarlyStoppingRules(request: GetEarlyStoppingRulesReques
   const succeeded = request.trials.filter((trial) => trial.status?.condition === 'SUCCEEDED');
   const warnings: string[] = [];
   if (succeeded.length < settings.minTrialsRequired) {
-    // Not even every succeeded trial having an average would be enough: no need to read a single log.
+    // Not even every succeeded trial having an early value would be enough: no need to read a single log.
     return { reply: { early_stopping_rules: [] }, succeeded: succeeded.length, averaged: 0, warnings };
   }
 
-  const averageOf = async (trial: Trial): Promise<number | undefined> => {
-    const key = EarlyAverageCache.key({
+  const earlyValueOf = async (trial: Trial): Promise<number | undefined> => {
+    const key = EarlyValueCache.key({
       address,
       trialName: trial.name,
       startTime: trial.status?.start_time ?? '',
       completionTime: trial.status?.completion_time ?? '',
       metricName: objective.metricName,
       startStep: settings.startStep,
+      kind: settings.earlyValue,
+      direction: objective.direction,
     });
     const cached = deps.cache?.get(key);
     if (cached !== undefined) return cached;
     const log = inReportOrder(await deps.logs.read(address, trial.name, objective.metricName));
-    const result = earlyAverage(log.values, settings.startStep);
+    const result = earlyValue(log.values, settings.startStep, settings.earlyValue, objective.direction);
     const metric = quote(objective.metricName);
     if (log.unreadableTimeStamps.length > 0) {
       warnings.push(
@@ -67,19 +69,19 @@ export async function getEarlyStoppingRules(request: GetEarlyStoppingRulesReques
     for (const value of result.skipped) {
       warnings.push(`trial ${quote(trial.name)}: value ${quote(value)} of ${metric} is not a finite number; skipped`);
     }
-    if (result.average === undefined) {
-      warnings.push(`trial ${quote(trial.name)}: no finite value of ${metric} in its log; left out of the median`);
+    if (result.value === undefined) {
+      warnings.push(`trial ${quote(trial.name)}: no finite value of ${metric} in its log; left out of the rule`);
       return undefined;
     }
-    deps.cache?.set(key, result.average);
-    return result.average;
+    deps.cache?.set(key, result.value);
+    return result.value;
   };
 
-  const averages = (await mapWithLimit(succeeded, PARALLEL_READS, averageOf)).filter((average): average is number => average !== undefined);
+  const values = (await mapWithLimit(succeeded, PARALLEL_READS, earlyValueOf)).filter((value): value is number => value !== undefined);
   return {
-    reply: { early_stopping_rules: medianStoppingRules(averages, objective, settings) },
+    reply: { early_stopping_rules: medianStoppingRules(values, objective, settings) },
     succeeded: succeeded.length,
-    averaged: averages.length,
+    averaged: values.length,
     warnings,
   };
 }

@@ -1,7 +1,7 @@
 import { messageOf } from '../../shared/errors/message-of.js';
 import { runService } from '../../shared/server/run-service.js';
 import { DbManagerClient } from './db-manager/db-manager-client.js';
-import { EarlyAverageCache } from './early-average-cache.js';
+import { EarlyValueCache } from './early-value-cache.js';
 import { earlyStoppingBinding } from './early-stopping-binding.js';
 import { kubernetesTrialStore, type KubernetesTrialStore } from './kubernetes/kubernetes-trial-store.js';
 import { medianStopService } from './service.js';
@@ -30,7 +30,7 @@ void runService({
       (error: unknown) => logger.warn({ error: messageOf(error) }, 'SetTrialStatus will fail until this is fixed'),
     );
     return {
-      bindings: [earlyStoppingBinding({ logs: dbManager, cache: new EarlyAverageCache(), trials: openTrials, now: () => new Date() })],
+      bindings: [earlyStoppingBinding({ logs: dbManager, cache: new EarlyValueCache(), trials: openTrials, now: () => new Date() })],
       onStopped: async () => dbManager.close(),
     };
   },

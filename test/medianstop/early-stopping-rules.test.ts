@@ -54,6 +54,22 @@ test('maximize, even count: the mean of the two middle averages (not the mean of
   assert.deepEqual(reply.early_stopping_rules, [{ name: 'accuracy', value: '0.7', comparison: 'LESS', start_step: 2 }]);
 });
 
+test('early_value best and a percentile: the rule is that percentile of the best early values, and the same logs read as averages give the median again', async () => {
+  const trials = succeededTrials('best', {
+    a: ['0.9', '0.7', '0.1'], // best of two 0.7, average 0.8
+    b: ['0.3', '0.1', '0.9'], // best 0.1, average 0.2
+    c: ['0.6', '0.4', '0.0'], // best 0.4, average 0.5
+    d: ['0.8', '0.2', '0.5'], // best 0.2, average 0.5
+    e: ['1.0', '0.9', '0.0'], // best 0.9, average 0.95
+  });
+  const best = await service.client.getRules(rulesRequest({ trials, dbManagerAddress: db.address, settings: { start_step: '2', early_value: 'best', percentile: '75' } }));
+  // The bests in order: 0.1, 0.2, 0.4, 0.7, 0.9; the lowest 75% end at 0.7.
+  assert.deepEqual(best.early_stopping_rules, [{ name: 'loss', value: '0.7', comparison: 'GREATER', start_step: 2 }]);
+  // The cache keeps the two kinds apart: averages of the same logs, right after.
+  const averages = await service.client.getRules(rulesRequest({ trials, dbManagerAddress: db.address, settings: { start_step: '2' } }));
+  assert.deepEqual(averages.early_stopping_rules, [{ name: 'loss', value: '0.5', comparison: 'GREATER', start_step: 2 }]);
+});
+
 test('defaults: three trials needed, four steps averaged', async () => {
   const trials = succeededTrials('defaults', { a: ['1', '2', '3', '4', '100'], b: ['2', '2', '2', '2'] });
   assert.deepEqual((await service.client.getRules(rulesRequest({ trials, dbManagerAddress: db.address }))).early_stopping_rules, []);

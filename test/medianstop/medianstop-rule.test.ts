@@ -9,10 +9,18 @@ const minimize = { metricName: 'loss', direction: 'minimize' } as const;
 const maximize = { metricName: 'accuracy', direction: 'maximize' } as const;
 
 test('one rule at the median once enough trials have an average; none before', () => {
-  const settings = { minTrialsRequired: 3, startStep: 4 };
+  const settings = { minTrialsRequired: 3, startStep: 4, earlyValue: 'average', percentile: 50 } as const;
   assert.deepEqual(medianStoppingRules([0.5, 0.2], minimize, settings), []);
   assert.deepEqual(medianStoppingRules([0.5, 0.2, 0.9], minimize, settings), [{ name: 'loss', value: '0.5', comparison: 'GREATER', start_step: 4 }]);
   assert.deepEqual(medianStoppingRules([0.5, 0.2, 0.9, 0.3], maximize, settings), [{ name: 'accuracy', value: '0.4', comparison: 'LESS', start_step: 4 }]);
+});
+
+test('with a percentile, the rule is that percentile of the early values counted from the best', () => {
+  const settings = { minTrialsRequired: 3, startStep: 4, earlyValue: 'best', percentile: 75 } as const;
+  // Minimising, the best are the lowest: a trial must be among the lowest 75% to go on.
+  assert.deepEqual(medianStoppingRules([1, 2, 3, 4, 5], minimize, settings), [{ name: 'loss', value: '4', comparison: 'GREATER', start_step: 4 }]);
+  // Maximising, the best are the highest: the 25th percentile from the lowest.
+  assert.deepEqual(medianStoppingRules([1, 2, 3, 4, 5], maximize, settings), [{ name: 'accuracy', value: '2', comparison: 'LESS', start_step: 4 }]);
 });
 
 function assertInvalid(run: () => unknown, ...fragments: string[]): void {
@@ -24,13 +32,25 @@ function assertInvalid(run: () => unknown, ...fragments: string[]): void {
   });
 }
 
-test('settings default to min_trials_required 3 and start_step 4', () => {
-  assert.deepEqual(parseMedianStopSettings({ algorithm_name: 'medianstop', algorithm_settings: [] }, 'early_stopping'), { minTrialsRequired: 3, startStep: 4 });
+test('settings default to the stock rule: min_trials_required 3, start_step 4, the median of the averages', () => {
+  assert.deepEqual(parseMedianStopSettings({ algorithm_name: 'medianstop', algorithm_settings: [] }, 'early_stopping'), {
+    minTrialsRequired: 3,
+    startStep: 4,
+    earlyValue: 'average',
+    percentile: 50,
+  });
   const given = [
     { name: 'min_trials_required', value: '1' },
     { name: 'start_step', value: ' 2 ' },
+    { name: 'early_value', value: 'best' },
+    { name: 'percentile', value: '75' },
   ];
-  assert.deepEqual(parseMedianStopSettings({ algorithm_name: 'medianstop', algorithm_settings: given }, 'early_stopping'), { minTrialsRequired: 1, startStep: 2 });
+  assert.deepEqual(parseMedianStopSettings({ algorithm_name: 'medianstop', algorithm_settings: given }, 'early_stopping'), {
+    minTrialsRequired: 1,
+    startStep: 2,
+    earlyValue: 'best',
+    percentile: 75,
+  });
 });
 
 test('bad settings and other algorithms are INVALID_ARGUMENT naming the setting and value', () => {
@@ -38,7 +58,10 @@ test('bad settings and other algorithms are INVALID_ARGUMENT naming the setting 
   assertInvalid(() => parseMedianStopSettings(spec('min_trials_required', '0'), 'early_stopping'), 'min_trials_required', '"0"', 'integer >= 1');
   assertInvalid(() => parseMedianStopSettings(spec('start_step', '2.5'), 'early_stopping'), 'start_step', '"2.5"');
   assertInvalid(() => parseMedianStopSettings(spec('start_step', 'four'), 'early_stopping'), 'start_step', '"four"');
-  assertInvalid(() => parseMedianStopSettings(spec('min_trial_required', '3'), 'early_stopping'), 'unknown setting "min_trial_required"', 'min_trials_required, start_step');
+  assertInvalid(() => parseMedianStopSettings(spec('percentile', '100'), 'early_stopping'), 'percentile', '"100"', '> 0 and < 100');
+  assertInvalid(() => parseMedianStopSettings(spec('percentile', '0'), 'early_stopping'), 'percentile', '"0"');
+  assertInvalid(() => parseMedianStopSettings(spec('early_value', 'latest'), 'early_stopping'), 'early_value', '"latest"', 'average, best');
+  assertInvalid(() => parseMedianStopSettings(spec('min_trial_required', '3'), 'early_stopping'), 'unknown setting "min_trial_required"', 'min_trials_required, start_step, early_value, percentile');
   assertInvalid(() => parseMedianStopSettings({ algorithm_name: 'hyperband', algorithm_settings: [] }, 'early_stopping'), 'early_stopping.algorithm_name "hyperband"', '"medianstop"');
   assertInvalid(() => parseMedianStopSettings(null, 'early_stopping'), 'early_stopping is missing');
 });

@@ -2,7 +2,7 @@ import { readServiceConfig } from '../../shared/server/config.js';
 import { startHost, type Host } from '../../shared/server/grpc-host.js';
 import { createLogger } from '../../shared/server/logger.js';
 import { DbManagerClient, type DbManagerClientOptions, DEFAULT_DB_MANAGER_CLIENT_OPTIONS } from '../../services/medianstop/db-manager/db-manager-client.js';
-import { EarlyAverageCache } from '../../services/medianstop/early-average-cache.js';
+import { EarlyValueCache } from '../../services/medianstop/early-value-cache.js';
 import { earlyStoppingBinding } from '../../services/medianstop/early-stopping-binding.js';
 import { kubernetesTrialStore } from '../../services/medianstop/kubernetes/kubernetes-trial-store.js';
 import { EarlyStoppingClient } from './early-stopping-client.js';
@@ -10,7 +10,7 @@ import { EarlyStoppingClient } from './early-stopping-client.js';
 export interface RunningMedianStop {
   host: Host;
   client: EarlyStoppingClient;
-  cache: EarlyAverageCache;
+  cache: EarlyValueCache;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export interface MedianStopServerOptions {
  */
 export async function startMedianStop(options: MedianStopServerOptions = {}): Promise<RunningMedianStop> {
   const dbManager = new DbManagerClient({ ...DEFAULT_DB_MANAGER_CLIENT_OPTIONS, retryDelayMs: 20, ...options.dbManager });
-  const cache = new EarlyAverageCache();
+  const cache = new EarlyValueCache();
   const config = { ...readServiceConfig({}, 0), port: 0, metricsPort: 0, bindAddress: '127.0.0.1', shutdownGraceMs: 2000 };
   const host = await startHost({
     bindings: [

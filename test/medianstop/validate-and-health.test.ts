@@ -21,6 +21,7 @@ const spec = (settings: Record<string, string>, algorithm_name = 'medianstop') =
 test('valid settings, and none at all, are accepted', async () => {
   await service.client.validate(spec({}));
   await service.client.validate(spec({ min_trials_required: '5', start_step: '1' }));
+  await service.client.validate(spec({ early_value: 'best', percentile: '75' }));
 });
 
 test('each bad setting is INVALID_ARGUMENT naming the setting, its value and what is expected', async () => {
@@ -32,8 +33,10 @@ test('each bad setting is INVALID_ARGUMENT naming the setting, its value and wha
     [spec({ start_step: 'x' }), 'early stopping medianstop: setting "start_step" has value "x"; expected an integer >= 1'],
     [
       spec({ burn_in: '3' }),
-      'early stopping medianstop: unknown setting "burn_in" (value "3"); accepted settings: min_trials_required, start_step',
+      'early stopping medianstop: unknown setting "burn_in" (value "3"); accepted settings: min_trials_required, start_step, early_value, percentile',
     ],
+    [spec({ percentile: '100' }), 'early stopping medianstop: setting "percentile" has value "100"; expected a number > 0 and < 100'],
+    [spec({ early_value: 'latest' }), 'early stopping medianstop: setting "early_value" has value "latest"; expected one of average, best'],
     [spec({}, 'medianstopping'), 'early_stopping.algorithm_name "medianstopping" is not served here; this service implements "medianstop"'],
   ];
   for (const [request, message] of cases) {
