@@ -7,6 +7,7 @@ import { LATENCY_USAGE, latencyCommand } from './commands/latency-command.js';
 import { LINEAR_ALGEBRA_USAGE, linearAlgebraCommand } from './commands/linear-algebra-command.js';
 import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
 import { REPORT_USAGE, reportCommand } from './commands/report-command.js';
+import { RULES_LATENCY_USAGE, rulesLatencyCommand } from './commands/rules-latency-command.js';
 import { RUN_USAGE, runCommand } from './commands/run-command.js';
 import { messageOf } from '../shared/errors/message-of.js';
 import { describeBuild, readBuildInfo } from '../shared/server/build-info.js';
@@ -14,6 +15,7 @@ import { describeBuild, readBuildInfo } from '../shared/server/build-info.js';
 const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise<void> | void }> = {
   run: { usage: RUN_USAGE, run: runCommand },
   latency: { usage: LATENCY_USAGE, run: latencyCommand },
+  'rules-latency': { usage: RULES_LATENCY_USAGE, run: rulesLatencyCommand },
   report: { usage: REPORT_USAGE, run: reportCommand },
   problems: { usage: PROBLEMS_USAGE, run: problemsCommand },
   'linear-algebra': { usage: LINEAR_ALGEBRA_USAGE, run: linearAlgebraCommand },

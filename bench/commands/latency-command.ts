@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Trial } from '../../shared/wire/generated/api/v1/beta1/Trial.js';
 import { describeEnvironment } from '../environment.js';
-import { EncodedSuggestionCaller } from '../latency/encoded-call.js';
+import { EncodedCaller } from '../latency/encoded-call.js';
+import { katibApi } from '../../shared/wire/katib-api.js';
+import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { completedTrials, latencyRequest } from '../latency/latency-request.js';
 import { percentile } from '../../shared/numeric/percentile.js';
 import { problemDefinition, type ProblemDefinition } from '../problems/problem-catalog.js';
@@ -162,7 +164,7 @@ async function timeTarget(
   const smallest = histories.get(Math.min(...histories.keys()))!;
   const warmUp = request(smallest, 1, 'latency-warm-up', 0);
   await open.endpoint.validateAlgorithmSettings({ experiment: warmUp.experiment ?? null });
-  const caller = new EncodedSuggestionCaller(open.address, options.deadlineMs);
+  const caller = new EncodedCaller<GetSuggestionsRequest>(open.address, katibApi.Suggestion.service.GetSuggestions, options.deadlineMs);
   const measurements: LatencyMeasurement[] = [];
   try {
     // One untimed call first, on the client the timed calls use: process start-up work (JIT, worker threads)

@@ -32,6 +32,8 @@ export interface StoppingCell {
     regretRatio: number | null;
     /** Final regret, lower is better: "ahead" means the rule ended better. */
     regret: PairedComparison;
+    /** The seeds where the rule ended worse than none, and by how much (regret ratios; Infinity when none's was 0). */
+    worse: { seeds: number; medianRatio: number | null; maxRatio: number | null };
   };
 }
 
@@ -90,10 +92,18 @@ export function stoppingCells(results: BenchmarkResults): StoppingCell[] {
           const ratios = paired
             .map((run) => regrets.get(run.seed)! / noneRegrets.get(run.seed)!)
             .filter((ratio) => Number.isFinite(ratio));
+          const worseRatios = paired
+            .filter((run) => regrets.get(run.seed)! > noneRegrets.get(run.seed)!)
+            .map((run) => regrets.get(run.seed)! / noneRegrets.get(run.seed)!);
           cell.versusNone = {
             stepsSaved: median(paired.map((run) => 1 - stepsOf(run) / stepsOf(baseline.get(run.seed)!))),
             regretRatio: ratios.length === 0 ? null : median(ratios),
             regret: comparePaired(regrets, noneRegrets),
+            worse: {
+              seeds: worseRatios.length,
+              medianRatio: worseRatios.length === 0 ? null : median(worseRatios),
+              maxRatio: worseRatios.length === 0 ? null : Math.max(...worseRatios),
+            },
           };
         }
         cells.push(cell);
@@ -114,10 +124,11 @@ export function earlyStoppingMarkdown(cells: readonly StoppingCell[], results: B
     `Early stopping on the learning-curve problems (${budget} trials, ${parallel} in parallel): steps are the epochs every trial ran, ` +
       'summed per Experiment; median over seeds [first quartile, third quartile]. Against none: the median over paired seeds of the ' +
       'steps saved and of the ratio of final regrets (above 1: stopping ended worse), and the sign test on final regret over ' +
-      'paired seeds (ahead: the rule ended better, behind: worse, at p < 0.05; wins-losses-ties, p).',
+      'paired seeds (ahead: the rule ended better, behind: worse, at p < 0.05; wins-losses-ties, p). Worse on: the seeds ' +
+      "where the rule's final regret was above none's, with the median and the largest ratio among them.",
     '',
-    '| problem | suggestion | early stopping | steps | final regret | trials stopped | steps saved | regret ratio | regret vs none |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| problem | suggestion | early stopping | steps | final regret | trials stopped | steps saved | regret ratio | regret vs none | worse on |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const cell of cells) {
     const versus = cell.versusNone;
@@ -126,9 +137,10 @@ export function earlyStoppingMarkdown(cells: readonly StoppingCell[], results: B
         `${formatNumber(cell.finalRegret.median)} [${formatNumber(cell.finalRegret.q1)}, ${formatNumber(cell.finalRegret.q3)}] | ` +
         `${Math.round((100 * cell.stopped) / Math.max(1, cell.trials))}% | ` +
         (versus === undefined
-          ? '— | — | — |'
+          ? '— | — | — | — |'
           : `${Math.round(100 * versus.stepsSaved)}% | ${versus.regretRatio === null ? '—' : `×${formatNumber(versus.regretRatio)}`} | ` +
-            `${versus.regret.verdict} (${versus.regret.wins}-${versus.regret.losses}-${versus.regret.ties}, p ${formatNumber(versus.regret.pValue)}) |`),
+            `${versus.regret.verdict} (${versus.regret.wins}-${versus.regret.losses}-${versus.regret.ties}, p ${formatNumber(versus.regret.pValue)}) | ` +
+            `${worseText(versus.worse)} |`),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -159,4 +171,9 @@ export function earlyStoppingReport(results: BenchmarkResults): { sections: Stop
     .map((section) => `${schedules.length > 1 ? `## Early stopping, ${section.schedule} schedule\n\n` : ''}${earlyStoppingMarkdown(section.cells, section.results)}`)
     .join('\n');
   return { sections, text };
+}
+
+function worseText(worse: NonNullable<StoppingCell['versusNone']>['worse']): string {
+  if (worse.seeds === 0) return 'no seed';
+  return `${worse.seeds} seed${worse.seeds === 1 ? '' : 's'}, ×${formatNumber(worse.medianRatio)} (up to ×${formatNumber(worse.maxRatio)})`;
 }

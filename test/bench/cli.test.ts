@@ -9,6 +9,7 @@ import { repoPath } from '../../shared/repo-root.js';
 import type { Summary } from '../../bench/report/aggregate.js';
 import type { BenchmarkResults } from '../../bench/report/results-file.js';
 import type { LatencyResults } from '../../bench/commands/latency-command.js';
+import type { RulesLatencyResults } from '../../bench/commands/rules-latency-command.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { stockServiceMissing } from '../../bench/stock/stock-service.js';
 
@@ -43,7 +44,7 @@ describe('bench CLI', () => {
     const revision = readFileSync(repoPath('dist', 'REVISION'), 'utf8').trim();
     assert.equal(await bench('--version'), `bench ${version} (revision ${revision})\n`);
     const help = await bench('--help');
-    for (const command of ['run', 'latency', 'report', 'problems', 'linear-algebra']) assert.match(help, new RegExp(`^npm run bench -- ${command}`, 'm'));
+    for (const command of ['run', 'latency', 'rules-latency', 'report', 'problems', 'linear-algebra']) assert.match(help, new RegExp(`^npm run bench -- ${command}`, 'm'));
   });
 
   it('times our linear algebra against ml-matrix, and both agree', async () => {
@@ -177,6 +178,20 @@ describe('bench CLI', () => {
     assert.ok(results.peakRssKib['random']! > 0);
     assert.match(readFileSync(path.join(out, 'latency.md'), 'utf8'), /^\| random \| 3 \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| \d+ \|$/m);
     assert.match(readFileSync(path.join(out, 'latency.svg'), 'utf8'), /^<svg/);
+  });
+
+  it('times GetEarlyStoppingRules of our medianstop cold, with one new trial and warm, beside DB manager round trips', async () => {
+    const out = path.join(work, 'rules-latency');
+    const printed = await bench('rules-latency', '--trials', '6', '--logs', '10', '--repeats', '2', '--out', out);
+    const results = readJson<RulesLatencyResults>(path.join(out, 'rules-latency.json'));
+    assert.deepEqual([results.trials, results.logs, results.repeats, results.unavailable], [6, 10, 2, []]);
+    assert.deepEqual(
+      results.rows.map((row) => [row.label, row.samplesMs.cold.length, row.samplesMs['one new'].length, row.samplesMs.warm.length, row.error]),
+      [['medianstop', 2, 2, 2, undefined]],
+    );
+    assert.ok(results.rows[0]!.peakRssKib! > 0);
+    assert.deepEqual([results.reference.roundTripMs.length, results.reference.allReadsMs.length, results.reference.orderingMs.length], [10, 2, 2]);
+    assert.match(printed, /^\| medianstop \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| \d+ \|$/m);
   });
 
   it('times grid in latency mode once --step gives every DOUBLE a step', async () => {

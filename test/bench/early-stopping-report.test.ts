@@ -80,13 +80,16 @@ describe('the early-stopping report', () => {
     assert.ok(Math.abs(harmful!.versusNone!.regretRatio! - 3) < 1e-9);
     assert.equal(harmful!.versusNone!.regret.verdict, 'behind');
     assert.deepEqual([harmful!.versusNone!.regret.wins, harmful!.versusNone!.regret.losses], [0, 6]);
+    assert.equal(harmful!.versusNone!.worse.seeds, 6);
+    assert.ok(Math.abs(harmful!.versusNone!.worse.maxRatio! - 3) < 1e-9);
+    assert.equal(early!.versusNone!.worse.seeds, 0);
   });
 
   it('writes one table row per cell, and nothing when no problem has learning curves', () => {
     const markdown = earlyStoppingMarkdown(cells, results(runs));
-    assert.match(markdown, /^\| curves-ranked \| random \| none \| 90 \[90, 90\] \| 0\.1 \[0\.1, 0\.1\] \| 0% \| — \| — \| — \|$/m);
-    assert.match(markdown, /^\| curves-ranked \| random \| early \| 64 \[64, 64\] \| 0\.1 \[0\.1, 0\.1\] \| 33% \| 29% \| ×1 \| tied \(0-0-6, p 1\) \|$/m);
-    assert.match(markdown, /^\| curves-ranked \| random \| harmful \| 64 \[64, 64\] \| 0\.3 \[0\.3, 0\.3\] \| 33% \| 29% \| ×3 \| behind \(0-6-0, p 0\.0313\) \|$/m);
+    assert.match(markdown, /^\| curves-ranked \| random \| none \| 90 \[90, 90\] \| 0\.1 \[0\.1, 0\.1\] \| 0% \| — \| — \| — \| — \|$/m);
+    assert.match(markdown, /^\| curves-ranked \| random \| early \| 64 \[64, 64\] \| 0\.1 \[0\.1, 0\.1\] \| 33% \| 29% \| ×1 \| tied \(0-0-6, p 1\) \| no seed \|$/m);
+    assert.match(markdown, /^\| curves-ranked \| random \| harmful \| 64 \[64, 64\] \| 0\.3 \[0\.3, 0\.3\] \| 33% \| 29% \| ×3 \| behind \(0-6-0, p 0\.0313\) \| 6 seeds, ×3 \(up to ×3\) \|$/m);
     const branin = [{ ...runs[0]!, problem: 'branin' }];
     assert.deepEqual(stoppingCells(results(branin, ['branin'])), []);
     assert.equal(earlyStoppingMarkdown([], results(branin, ['branin'])), '');
