@@ -38,8 +38,10 @@ const PARALLEL = 8;
 
 export interface RulesLatencyRow {
   label: string;
-  /** cold, one new, warm: milliseconds of each repetition. */
+  /** cold, one new, warm: milliseconds of each repetition, as the caller saw them. */
   samplesMs: Record<RulesLatencyCase, number[]>;
+  /** The same calls as the service itself timed them (its log lines' durationMs), when it logs them: our medianstop. */
+  serviceMs?: Record<RulesLatencyCase, number[]>;
   peakRssKib: number | null;
   error?: string;
 }
@@ -142,10 +144,14 @@ async function timeTarget(target: EarlyStoppingTarget, open: OpenHarness, option
   const caller = new EncodedCaller<GetEarlyStoppingRulesRequest>(open.service.address, katibApi.EarlyStopping.service.GetEarlyStoppingRules, options.deadlineMs);
   const reader = new EncodedCaller<GetObservationLogRequest>(harness.dbManagerAddress, katibApi.DBManager.service.GetObservationLog, options.deadlineMs);
   const row: RulesLatencyRow = { label: target.label, samplesMs: { cold: [], 'one new': [], warm: [] }, peakRssKib: null };
-  const timed = async (encoded: Buffer): Promise<number> => {
+  const serviceTimes = open.service.callMilliseconds;
+  if (serviceTimes !== undefined) row.serviceMs = { cold: [], 'one new': [], warm: [] };
+  const time = async (name: RulesLatencyCase, encoded: Buffer): Promise<void> => {
     const started = performance.now();
     await caller.call(encoded);
-    return performance.now() - started;
+    row.samplesMs[name].push(performance.now() - started);
+    const logged = serviceTimes?.('GetEarlyStoppingRules').at(-1);
+    if (logged !== undefined) row.serviceMs![name].push(logged);
   };
   try {
     await harness.endpoint.validateEarlyStoppingSettings({ early_stopping: rulesLatencyRequest(target, [], harness.dbManagerAddress).experiment!.spec!.early_stopping! });
@@ -154,10 +160,10 @@ async function timeTarget(target: EarlyStoppingTarget, open: OpenHarness, option
       await inParallel(logs, ({ name, values }) => harness.logs.report(name, values));
       const names = logs.map((log) => log.name);
       const request = (count: number) => caller.encode(rulesLatencyRequest(target, names.slice(0, count), harness.dbManagerAddress));
-      row.samplesMs.cold.push(await timed(request(options.trials)));
+      await time('cold', request(options.trials));
       const withOneMore = request(options.trials + 1);
-      row.samplesMs['one new'].push(await timed(withOneMore));
-      row.samplesMs.warm.push(await timed(withOneMore));
+      await time('one new', withOneMore);
+      await time('warm', withOneMore);
       // The reference reads, once per repetition, against the same stand-in and logs.
       const one = reader.encode({ trial_name: names[0]!, metric_name: LOG_METRIC });
       for (let i = 0; i < 5; i++) {
@@ -201,13 +207,15 @@ export function rulesLatencyMarkdown(results: RulesLatencyResults): string {
   const lines = [
     `GetEarlyStoppingRules latency in ms, p50 / p95 of ${results.repeats} calls, with ${results.trials} succeeded trials whose ` +
       `logs hold ${results.logs} values each. cold: no log read before; one new: those trials and one more; warm: that ` +
-      'request again. Peak RSS: the early-stopping service process.',
+      "request again. Peak RSS: the early-stopping service process. A service that logs each call's duration (ours) has a " +
+      'second row with those: the time the call took inside the service, without the transport and the waits of a busy machine.',
     '',
     `| early stopping | ${CASES.join(' | ')} | peak RSS MiB |`,
     `|---|${CASES.map(() => '---|').join('')}---|`,
-    ...results.rows.map(
-      (row) => `| ${row.label} | ${CASES.map((name) => summary(row.samplesMs[name])).join(' | ')} | ${formatMiB(row.peakRssKib)} |${row.error === undefined ? '' : ` failed: ${row.error}`}`,
-    ),
+    ...results.rows.flatMap((row) => [
+      `| ${row.label} | ${CASES.map((name) => summary(row.samplesMs[name])).join(' | ')} | ${formatMiB(row.peakRssKib)} |${row.error === undefined ? '' : ` failed: ${row.error}`}`,
+      ...(row.serviceMs === undefined ? [] : [`| ${row.label}, as it logs its calls | ${CASES.map((name) => summary(row.serviceMs![name])).join(' | ')} | |`]),
+    ]),
     '',
     `For reference, from the CLI's process to the same DB manager stand-in: one GetObservationLog of ${results.logs} values ` +
       `${summary(results.reference.roundTripMs)} ms; all ${results.trials} logs, ${PARALLEL} at a time, ${summary(results.reference.allReadsMs)} ms; ` +

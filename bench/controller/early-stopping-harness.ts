@@ -25,6 +25,8 @@ export interface EarlyStoppingService {
   /** host:port of its gRPC server. */
   address: string;
   peakRssKib(): number | undefined;
+  /** The time the service itself reports for each call of `method` so far, from its log lines; undefined when it logs none. */
+  callMilliseconds?(method: string): number[];
   stop(): Promise<void>;
 }
 

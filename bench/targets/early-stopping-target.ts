@@ -49,6 +49,8 @@ export async function startOurMedianStop(environment: EarlyStoppingEnvironment):
   return {
     address: service.address,
     peakRssKib: () => service.peakRssKib(),
+    // Each call's log line carries its durationMs.
+    callMilliseconds: (method) => service.logs.filter((line) => line['method'] === method).map((line) => Number(line['durationMs'])),
     stop: async () => void (await service.stop('SIGTERM', STOP_TIMEOUT_MS)),
   };
 }

@@ -190,6 +190,7 @@ describe('bench CLI', () => {
       [['medianstop', 2, 2, 2, undefined]],
     );
     assert.ok(results.rows[0]!.peakRssKib! > 0);
+    assert.deepEqual(Object.values(results.rows[0]!.serviceMs!).map((samples) => samples.length), [2, 2, 2]);
     assert.deepEqual([results.reference.roundTripMs.length, results.reference.allReadsMs.length, results.reference.orderingMs.length], [10, 2, 2]);
     assert.match(printed, /^\| medianstop \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| [\d.]+ \/ [\d.]+ \| \d+ \|$/m);
   });
