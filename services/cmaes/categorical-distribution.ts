@@ -25,6 +25,12 @@ export class CategoricalDistribution {
     return rng.weightedIndex(this.probabilities);
   }
 
+  /** Samples of the distribution as it is now, which later updates leave alone. */
+  frozen(): (rng: Rng) => number {
+    const probabilities = [...this.probabilities];
+    return (rng) => rng.weightedIndex(probabilities);
+  }
+
   /** `chosen[r]` is the value of the r-th best member, `weights[r]` its recombination weight (summing to 1). */
   update(chosen: readonly number[], weights: readonly number[]): void {
     if (chosen.length === 0) return;

@@ -12,6 +12,16 @@ export interface RankedMember {
   loss: number;
 }
 
+/**
+ * What draws one generation's assignments: the run's index and the generation (which name the random streams,
+ * position-streams.ts) and its distribution.
+ */
+export interface GenerationSampler {
+  readonly index: number;
+  readonly generation: number;
+  sample(rng: Rng): Candidate;
+}
+
 /** Termination criteria (Hansen's defaults where they apply to a unit box). */
 const TOL_X = 1e-9;
 /** A lattice coordinate has settled when its spread is this fraction of an average cell. */
@@ -23,7 +33,7 @@ const MAX_CONDITION = 1e14;
  * One CMA-ES run, from its start or a restart to its termination: the normal distribution over the ordered
  * coordinates, a categorical distribution per CATEGORICAL parameter, and the generations it has completed.
  */
-export class CmaRun {
+export class CmaRun implements GenerationSampler {
   readonly gaussian: GaussianSearch | undefined;
   readonly categoricals: CategoricalDistribution[];
   readonly parameters: StrategyParameters;
@@ -51,6 +61,17 @@ export class CmaRun {
 
   sample(rng: Rng): Candidate {
     return { x: this.gaussian?.sample(rng) ?? [], categories: this.categoricals.map((distribution) => distribution.sample(rng)) };
+  }
+
+  /** The current generation's sampler as it is now, which the update leaves alone. */
+  snapshot(): GenerationSampler {
+    const gaussian = this.gaussian?.frozen();
+    const categoricals = this.categoricals.map((distribution) => distribution.frozen());
+    return {
+      index: this.index,
+      generation: this.generation,
+      sample: (rng) => ({ x: gaussian?.(rng) ?? [], categories: categoricals.map((draw) => draw(rng)) }),
+    };
   }
 
   /** The generation's update from its members that reported, best first. */

@@ -49,15 +49,16 @@ export class GaussianSearch {
 
   /** m + sigma B D z for z ~ N(0, I), mirrored into [0, 1]^n. */
   sample(rng: Rng): number[] {
-    const n = this.n;
-    const z = Array.from({ length: n }, () => rng.normal());
-    const x = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      let y = 0;
-      for (let k = 0; k < n; k++) y += this.b[i]![k]! * this.d[k]! * z[k]!;
-      x[i] = mirror(this.mean[i]! + this.sigma * y);
-    }
-    return x;
+    return sampleNormal(this.mean, this.sigma, this.b, this.d, rng);
+  }
+
+  /** Samples of the distribution as it is now, which later updates leave alone. */
+  frozen(): (rng: Rng) => number[] {
+    const mean = [...this.mean];
+    const sigma = this.sigma;
+    const b = this.b.map((row) => [...row]);
+    const d = [...this.d];
+    return (rng) => sampleNormal(mean, sigma, b, d, rng);
   }
 
   /** The standard deviation of coordinate i's marginal, sigma sqrt(C_ii). */
@@ -140,6 +141,19 @@ export class GaussianSearch {
     }
     return result;
   }
+}
+
+/** m + sigma B D z for z ~ N(0, I), mirrored into [0, 1]^n. */
+function sampleNormal(mean: readonly number[], sigma: number, b: readonly (readonly number[])[], d: readonly number[], rng: Rng): number[] {
+  const n = mean.length;
+  const z = Array.from({ length: n }, () => rng.normal());
+  const x = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let y = 0;
+    for (let k = 0; k < n; k++) y += b[i]![k]! * d[k]! * z[k]!;
+    x[i] = mirror(mean[i]! + sigma * y);
+  }
+  return x;
 }
 
 /** x folded into [0, 1] by reflection at the faces (period 2). */

@@ -1,7 +1,7 @@
 import { rngFromText } from '../../shared/random/seed.js';
 import { PositionStreams } from './position-streams.js';
 import type { CmaesSettings } from './cmaes-settings.js';
-import { CmaRun, type RankedMember } from './cma-run.js';
+import { CmaRun, type GenerationSampler, type RankedMember } from './cma-run.js';
 import { RestartSchedule } from './restart-schedule.js';
 import type { Point } from '../../shared/space/search-space.js';
 import type { Candidate, SpaceLayout } from './space-layout.js';
@@ -102,8 +102,8 @@ class GenerationPositions {
  * update takes that trial's loss.
  */
 export class GenerationReplay {
-  /** The streams of the generation last drawn from. */
-  private streams: { run: CmaRun; generation: number; positions: PositionStreams } | undefined;
+  /** The streams of each generation drawn from, by run and generation. */
+  private readonly streams = new Map<string, PositionStreams>();
 
   constructor(
     private readonly layout: SpaceLayout,
@@ -117,53 +117,86 @@ export class GenerationReplay {
    */
   replay(book: TrialBook, handedOut: number): { run: CmaRun; unseen: Point[] } {
     const unseen: Point[] = [];
+    // Their keys: a call marked them used, so a later draw that met one went on to its next attempt.
+    const unseenKeys = new Set<string>();
+    const keepOff = (point: Point): void => {
+      unseen.push(point);
+      unseenKeys.add(this.layout.space.key(point));
+    };
     const schedule = new RestartSchedule(this.settings.restartStrategy, defaultPopulation(this.layout.searchedDimensions), this.settings.sigma);
     let run = new CmaRun(this.layout, schedule.first(), 0, this.layout.ordered.map(() => 0.5));
     let generation = new GenerationPositions(run.lambda);
+    // The generation before the current one: a request that saw it still running handed out its extras, which
+    // can come after positions the current one took.
+    let previous: GenerationSampler | undefined;
     let position = 0;
     for (let absentRun = 0; position < handedOut && !book.allClaimed && absentRun < MAX_ABSENT_RUN; position++) {
-      let drawn = this.probe(run, position, book);
-      if (!drawn.found && generation.ended) {
+      let drawn = this.probe(run, position, book, unseenKeys);
+      if (drawn.found === undefined && generation.ended) {
+        previous = run.snapshot();
+        keepOff(drawn.absent);
         run = this.next(run, generation, schedule);
         generation = new GenerationPositions(run.lambda);
-        drawn = this.probe(run, position, book);
+        drawn = this.probe(run, position, book, unseenKeys);
+      } else if (drawn.found === undefined && previous !== undefined) {
+        const late = this.probe(previous, position, book, unseenKeys);
+        if (late.found !== undefined) {
+          absentRun = 0;
+          continue;
+        }
+        keepOff(late.absent);
       }
       generation.record(position, drawn.found);
-      if (drawn.found === undefined) unseen.push(drawn.absent);
+      if (drawn.found === undefined) keepOff(drawn.absent);
       absentRun = drawn.found === undefined ? absentRun + 1 : 0;
     }
     // Positions the walk did not reach hold no trial of the request, so they end nothing: the next position
     // starts a new generation exactly when the walked ones ended theirs.
-    if (generation.ended) run = this.next(run, generation, schedule);
+    if (generation.ended) {
+      previous = run.snapshot();
+      run = this.next(run, generation, schedule);
+    }
+    // Where a position no trial shows was drawn from depends on the request that handed it out: both are kept off.
     for (let q = Math.max(position, handedOut - RECENT_POSITIONS); q < handedOut; q++) {
-      const { absent } = this.probe(run, q, book);
-      if (absent !== undefined) unseen.push(absent);
+      for (const sampler of previous === undefined ? [run] : [previous, run]) {
+        const { absent } = this.probe(sampler, q, book, unseenKeys);
+        if (absent !== undefined) keepOff(absent);
+      }
     }
     return { run, unseen: unseen.reverse() };
   }
 
-  /** Position `position`'s assignment drawn for the `attempt`-th time from the run's current generation. */
-  draw(run: CmaRun, position: number, attempt: number): Point {
-    if (this.streams === undefined || this.streams.run !== run || this.streams.generation !== run.generation) {
-      this.streams = { run, generation: run.generation, positions: new PositionStreams(this.identity, run.index, run.generation) };
+  /** Position `position`'s assignment drawn for the `attempt`-th time from a generation. */
+  draw(generation: GenerationSampler, position: number, attempt: number): Point {
+    const key = `${generation.index}/${generation.generation}`;
+    let streams = this.streams.get(key);
+    if (streams === undefined) {
+      streams = new PositionStreams(this.identity, generation.index, generation.generation);
+      this.streams.set(key, streams);
     }
-    const rng = this.streams.positions.rng(position, attempt);
-    return attempt < DISTRIBUTION_ATTEMPTS ? this.layout.point(run.sample(rng)) : this.layout.space.uniformPoint(rng);
+    const rng = streams.rng(position, attempt);
+    return attempt < DISTRIBUTION_ATTEMPTS ? this.layout.point(generation.sample(rng)) : this.layout.space.uniformPoint(rng);
   }
 
   /**
-   * The trial holding the assignment drawn at `position` from the run's current generation, claimed; or, when
+   * The trial holding the assignment drawn at `position` from `generation`, claimed; or, when
    * none does, the point that position was handed out with (its first draw no trial holds).
    */
-  private probe(run: CmaRun, position: number, book: TrialBook): { found: Found; absent?: undefined } | { found?: undefined; absent: Point } {
-    let point = this.draw(run, position, 0);
-    for (let attempt = 1; attempt <= DRAW_ATTEMPTS; attempt++) {
-      const facts = book.claim(this.layout.space.key(point));
-      if (facts === 'absent') break;
-      if (facts !== 'taken') return { found: { candidate: this.layout.candidateOf(point), facts } };
-      if (attempt < DRAW_ATTEMPTS) point = this.draw(run, position, attempt);
+  private probe(generation: GenerationSampler, position: number, book: TrialBook, unseen?: ReadonlySet<string>): { found: Found; absent?: undefined } | { found?: undefined; absent: Point } {
+    let absent: Point | undefined;
+    let point: Point = [];
+    for (let attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
+      point = this.draw(generation, position, attempt);
+      const key = this.layout.space.key(point);
+      const facts = book.claim(key);
+      if (facts === 'absent') {
+        absent ??= point;
+        if (unseen?.has(key) !== true) break;
+      } else if (facts !== 'taken') {
+        return { found: { candidate: this.layout.candidateOf(point), facts } };
+      }
     }
-    return { absent: point };
+    return { absent: absent ?? point };
   }
 
   /** The run after `generation` ends: its update, and a restart when the strategy calls for one. */

@@ -52,6 +52,14 @@ describe('requests that lag behind the trials Katib has created', () => {
     });
   }
 
+  for (const [lrStep, parallelTrialCount] of [['0.01', 3], ['0.01', 4], ['0.02', 2], ['0.02', 4]] as const) {
+    it(`cmaes keeps 60 assignments of a finite space distinct too (lr step ${lrStep}, parallel ${parallelTrialCount})`, async () => {
+      const spec = experiment({ name: 'lagging-cmaes-finite', algorithm: 'cmaes', settings: { random_state: '10' }, parameters: parameters(lrStep), parallelTrialCount });
+      const { assignments } = await runKatibLagging({ suggest, experiment: spec, maxTrialCount: 60, parallelTrialCount, end: (a) => ({ condition: 'SUCCEEDED', value: String(loss(a)) }) });
+      assert.equal(new Set(assignments.map(assignmentKey)).size, 60, JSON.stringify(assignments));
+    });
+  }
+
   // Sequences fixed for the whole Experiment keep every assignment distinct even in a finite space, where draws
   // could coincide: grid's order, and the Sobol design of sobol and of bayesianoptimization's initial points.
   for (const [algorithm, settings] of [
