@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../shared/errors/service-error.js';
+import { invalidRequest, quote } from '../../shared/errors/service-error.js';
 import type { SearchSpace } from '../../shared/space/search-space.js';
 
 /**
@@ -8,7 +8,7 @@ import type { SearchSpace } from '../../shared/space/search-space.js';
 export function requireFiniteDimensions(space: SearchSpace): void {
   for (const dimension of space.dimensions) {
     if (!Number.isFinite(dimension.size)) {
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(dimension.name)}: a DOUBLE without feasible_space.step has infinitely many values; ` +
           'a grid needs a step (for example step "0.01"), or min equal to max for a single value',
       );
@@ -23,7 +23,7 @@ export function requireFiniteDimensions(space: SearchSpace): void {
 export function requireTrialCountWithinGrid(space: SearchSpace, maxTrialCount: number): void {
   if (maxTrialCount > space.size) {
     const factors = space.dimensions.map((dimension) => `${dimension.name} ${dimension.size}`).join(' x ');
-    throw invalidArgument(
+    throw invalidRequest(
       `experiment.spec.max_trial_count ${maxTrialCount} is larger than the grid, which has ${space.size} combinations ` +
         `(${factors}); expected max_trial_count of at most ${space.size}`,
     );

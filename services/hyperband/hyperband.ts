@@ -1,5 +1,5 @@
 import type { Proposal, SuggestContext, SuggestionAlgorithm } from '../../shared/algorithm/suggestion-algorithm.js';
-import { awaitingResults, invalidArgument } from '../../shared/errors/service-error.js';
+import { awaitingResults, invalidRequest } from '../../shared/errors/service-error.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
 import { bracketAt, runOf } from './bracket-plan.js';
 import { BracketState, recordSlot, type Outcome, type Slot } from './bracket-state.js';
@@ -22,7 +22,7 @@ export const hyperband: SuggestionAlgorithm<typeof hyperbandSettings, Proposal> 
   adaptParameters: budgetParameters,
   validateBeforeStart(_space, settings) {
     if (settings.progress !== undefined) {
-      throw invalidArgument(
+      throw invalidRequest(
         `algorithm hyperband: setting ${JSON.stringify(PROGRESS_SETTING)} is set in the Experiment; expected it unset: the service writes it into Katib's Suggestion status as the Experiment runs`,
       );
     }

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../shared/errors/service-error.js';
+import { invalidRequest } from '../../shared/errors/service-error.js';
 import { bracketAt, type HyperbandPlan } from './bracket-plan.js';
 import { PROGRESS_SETTING } from './hyperband-settings.js';
 
@@ -37,7 +37,7 @@ export function formatProgress(record: ProgressRecord): string {
 export function parseProgress(text: string | undefined, plan: HyperbandPlan): ProgressRecord {
   if (text === undefined) return { brackets: [], latest: new Map() };
   const refuse = (why: string) =>
-    invalidArgument(`algorithm hyperband: setting ${JSON.stringify(PROGRESS_SETTING)} is not a record this service wrote (${why}); it is written by the service into Katib's Suggestion status, never by users`);
+    invalidRequest(`algorithm hyperband: setting ${JSON.stringify(PROGRESS_SETTING)} is not a record this service wrote (${why}); it is written by the service into Katib's Suggestion status, never by users`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -1,5 +1,5 @@
 import type { AdaptedParameters } from '../../shared/algorithm/suggestion-algorithm.js';
-import { invalidArgument, quote } from '../../shared/errors/service-error.js';
+import { invalidRequest, quote } from '../../shared/errors/service-error.js';
 import { formatDouble, parseDecimal } from '../../shared/space/numbers.js';
 import type { ParameterSpec } from '../../shared/wire/messages.js';
 import { budgetsOf, hyperbandPlan, MAX_TRIALS_PER_RUN, type HyperbandPlan } from './bracket-plan.js';
@@ -22,29 +22,29 @@ export interface ResourcePlan {
 export function resourcePlan(parameters: readonly Pick<ParameterSpec, 'name' | 'parameter_type'>[], settings: HyperbandSettings): ResourcePlan {
   const { resourceName, maxBudget, eta } = settings;
   if (resourceName === undefined) {
-    throw invalidArgument(`${OWNER}: setting "resource_name" is missing; expected the name of the INT or DOUBLE parameter that is each trial's budget (epochs, steps, a data fraction)`);
+    throw invalidRequest(`${OWNER}: setting "resource_name" is missing; expected the name of the INT or DOUBLE parameter that is each trial's budget (epochs, steps, a data fraction)`);
   }
   const parameter = parameters.find((candidate) => candidate.name === resourceName);
   if (parameter === undefined) {
-    throw invalidArgument(
+    throw invalidRequest(
       `${OWNER}: setting "resource_name" has value ${quote(resourceName)}, which names no parameter; expected one of the INT or DOUBLE parameters: ${numericNames(parameters)}`,
     );
   }
   if (parameter.parameter_type !== 'INT' && parameter.parameter_type !== 'DOUBLE') {
-    throw invalidArgument(
+    throw invalidRequest(
       `${OWNER}: setting "resource_name" has value ${quote(resourceName)}, a ${parameter.parameter_type} parameter; expected an INT or DOUBLE parameter (the budget must be a number): ${numericNames(parameters)}`,
     );
   }
   if (maxBudget === undefined) {
-    throw invalidArgument(`${OWNER}: setting "r_l" is missing; expected the largest budget a trial gets, a number > 0 (the most ${quote(resourceName)} of any trial)`);
+    throw invalidRequest(`${OWNER}: setting "r_l" is missing; expected the largest budget a trial gets, a number > 0 (the most ${quote(resourceName)} of any trial)`);
   }
   const integer = parameter.parameter_type === 'INT';
   if (integer && maxBudget < 1) {
-    throw invalidArgument(`${OWNER}: setting "r_l" has value ${quote(String(maxBudget))}; expected a number >= 1, since ${quote(resourceName)} is an INT parameter`);
+    throw invalidRequest(`${OWNER}: setting "r_l" has value ${quote(String(maxBudget))}; expected a number >= 1, since ${quote(resourceName)} is an INT parameter`);
   }
   const plan = hyperbandPlan(maxBudget, eta, integer);
   if (plan.trialsPerRun > MAX_TRIALS_PER_RUN) {
-    throw invalidArgument(
+    throw invalidRequest(
       `${OWNER}: settings "r_l" ${maxBudget} and "eta" ${eta} make ${plan.brackets.length} brackets of ${plan.trialsPerRun} trials in all; expected at most ${MAX_TRIALS_PER_RUN}: give a smaller r_l (in larger units) or a larger eta`,
     );
   }

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../shared/errors/service-error.js';
+import { invalidRequest, quote } from '../../shared/errors/service-error.js';
 import { parseObjective } from '../../shared/history/objective.js';
 import type { GetEarlyStoppingRulesReply, GetEarlyStoppingRulesRequest, Trial } from '../../shared/wire/messages.js';
 import { mapWithLimit } from './map-with-limit.js';
@@ -34,7 +34,7 @@ export interface RulesDependencies {
  */
 export async function getEarlyStoppingRules(request: GetEarlyStoppingRulesRequest, deps: RulesDependencies): Promise<RulesOutcome> {
   const experiment = request.experiment;
-  if (!experiment) throw invalidArgument('experiment is missing; expected the experiment the rules are for');
+  if (!experiment) throw invalidRequest('experiment is missing; expected the experiment the rules are for');
   const settings = parseMedianStopSettings(experiment.spec?.early_stopping, 'experiment.spec.early_stopping');
   const objective = parseObjective(experiment);
   const address = parseDbManagerAddress(request.db_manager_address);

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import type { AnySuggestionAlgorithm } from './suggestion-algorithm.js';
 
 /** The algorithms one service serves, by the Katib algorithm name users write. */
@@ -17,7 +17,7 @@ export class AlgorithmRegistry {
   get(name: string | undefined): AnySuggestionAlgorithm {
     const algorithm = this.byName.get(name ?? '');
     if (algorithm === undefined) {
-      throw invalidArgument(
+      throw invalidRequest(
         `experiment.spec.algorithm.algorithm_name ${quote(name ?? '')} is not served here; this service serves ${this.names.join(', ')}`,
       );
     }

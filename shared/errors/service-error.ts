@@ -36,7 +36,7 @@ export class ServiceError extends Error {
 }
 
 /** A bad experiment spec, setting or request field: the message names the field, the value and what was expected. */
-export function invalidArgument(message: string): ServiceError {
+export function invalidRequest(message: string): ServiceError {
   return new ServiceError('invalid-request', message);
 }
 

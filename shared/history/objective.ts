@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import type { Experiment } from '../wire/messages.js';
 
 /** What the experiment optimises. Algorithms see only losses: smaller is always better. */
@@ -9,12 +9,12 @@ export interface Objective {
 
 export function parseObjective(experiment: Experiment): Objective {
   const objective = experiment.spec?.objective;
-  if (!objective) throw invalidArgument('experiment.spec.objective is missing; expected an objective with type and objective_metric_name');
+  if (!objective) throw invalidRequest('experiment.spec.objective is missing; expected an objective with type and objective_metric_name');
   if (objective.type !== 'MINIMIZE' && objective.type !== 'MAXIMIZE') {
-    throw invalidArgument(`experiment.spec.objective.type ${quote(objective.type)} is not supported; expected MINIMIZE or MAXIMIZE`);
+    throw invalidRequest(`experiment.spec.objective.type ${quote(objective.type)} is not supported; expected MINIMIZE or MAXIMIZE`);
   }
   if (objective.objective_metric_name.trim() === '') {
-    throw invalidArgument('experiment.spec.objective.objective_metric_name is empty; expected the name of the metric to optimise');
+    throw invalidRequest('experiment.spec.objective.objective_metric_name is empty; expected the name of the metric to optimise');
   }
   return { metricName: objective.objective_metric_name, direction: objective.type === 'MINIMIZE' ? 'minimize' : 'maximize' };
 }

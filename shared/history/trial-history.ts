@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import { decimalValue } from '../space/numbers.js';
 import type { Point, SearchSpace } from '../space/search-space.js';
 import type { Trial } from '../wire/messages.js';
@@ -124,18 +124,18 @@ function placeTrial(trial: Trial, space: SearchSpace): Point {
   const byName = new Map<string, string>();
   for (const assignment of assignments) {
     if (!space.dimensions.some((dimension) => dimension.name === assignment.name)) {
-      throw invalidArgument(
+      throw invalidRequest(
         `trial ${quote(trial.name)} assigns parameter ${quote(assignment.name)}, which is not in the search space; expected one of ${quote(space.dimensions.map((d) => d.name))}`,
       );
     }
     if (byName.has(assignment.name)) {
-      throw invalidArgument(`trial ${quote(trial.name)} assigns parameter ${quote(assignment.name)} twice`);
+      throw invalidRequest(`trial ${quote(trial.name)} assigns parameter ${quote(assignment.name)} twice`);
     }
     byName.set(assignment.name, assignment.value);
   }
   return space.dimensions.map((dimension) => {
     const value = byName.get(dimension.name);
-    if (value === undefined) throw invalidArgument(`trial ${quote(trial.name)} has no value for parameter ${quote(dimension.name)}`);
+    if (value === undefined) throw invalidRequest(`trial ${quote(trial.name)} has no value for parameter ${quote(dimension.name)}`);
     try {
       return dimension.encode(value);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import { parseDecimal } from '../space/numbers.js';
 
 /** How one setting is read from its string value. */
@@ -40,7 +40,7 @@ export function parseSettings<S extends SettingsSchema>(
     const found = byName.get(entry.name);
     if (found === undefined) {
       const accepted = [...byName.keys()];
-      throw invalidArgument(
+      throw invalidRequest(
         `${owner}: unknown setting ${quote(entry.name)} (value ${quote(entry.value)}); accepted settings: ${accepted.length > 0 ? accepted.join(', ') : 'none'}`,
       );
     }
@@ -48,11 +48,11 @@ export function parseSettings<S extends SettingsSchema>(
     const result = setting.parse(entry.value.trim());
     if (result === undefined || (typeof result === 'object' && result !== null && 'rejected' in result)) {
       const reason = result === undefined ? `expected ${setting.expected}` : result.rejected;
-      throw invalidArgument(`${owner}: setting ${quote(entry.name)} has value ${quote(entry.value)}; ${reason}`);
+      throw invalidRequest(`${owner}: setting ${quote(entry.name)} has value ${quote(entry.value)}; ${reason}`);
     }
     const earlier = givenAs[key];
     if (earlier !== undefined && earlier.value.trim() !== entry.value.trim()) {
-      throw invalidArgument(
+      throw invalidRequest(
         `${owner}: setting ${quote(entry.name)} is given twice with different values (${quote(earlier.name)}=${quote(earlier.value)} and ${quote(entry.name)}=${quote(entry.value)})`,
       );
     }

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import type { Rng } from '../random/rng.js';
 import { equalCellCentre, equalCellIndex, type Dimension } from './dimension.js';
 import { parseDecimal } from './numbers.js';
@@ -37,7 +37,7 @@ export class ListDimension implements Dimension {
   encode(value: string): number {
     const index = this.kind === 'discrete' ? this.numericValues.indexOf(parseDecimal(value) ?? NaN) : this.values.indexOf(value);
     if (index < 0) {
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(this.name)}: trial value ${quote(value)} is not in the search space; expected one of ${quote(this.values)}`,
       );
     }

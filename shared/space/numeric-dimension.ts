@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import type { Rng } from '../random/rng.js';
 import { clampUnit, type Dimension } from './dimension.js';
 import { formatDouble, parseDecimal } from './numbers.js';
@@ -113,12 +113,12 @@ export class NumericDimension implements Dimension {
     const width = this.max - this.min;
     const slack = TOLERANCE * Math.max(Math.abs(width), Math.abs(this.max), Math.abs(this.min), 1e-300);
     if (number === undefined || number < Math.min(this.min - slack, this.declaredMin) || number > this.max + slack) {
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(this.name)}: trial value ${quote(value)} is not in the search space; expected a number in [${this.declaredMin}, ${this.max}]`,
       );
     }
     if (this.kind === 'int' && Math.abs(number - Math.round(number)) > slack) {
-      throw invalidArgument(`parameter ${quote(this.name)}: trial value ${quote(value)} is not an integer`);
+      throw invalidRequest(`parameter ${quote(this.name)}: trial value ${quote(value)} is not an integer`);
     }
     const clamped = Math.min(this.max, Math.max(this.min, number));
     if (this.isLattice) return this.unitOfIndex(this.nearestIndex(this.scale(clamped)));

@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../errors/service-error.js';
+import { invalidRequest, quote } from '../errors/service-error.js';
 import type { ParameterSpec } from '../wire/messages.js';
 import type { Dimension } from './dimension.js';
 import { ListDimension } from './list-dimension.js';
@@ -23,14 +23,14 @@ const LOG_LOW_END = { int: 1, double: 1e-10 } as const;
  */
 export function parseSearchSpace(parameters: readonly ParameterSpec[]): SearchSpace {
   if (parameters.length === 0) {
-    throw invalidArgument('experiment.spec.parameter_specs.parameters is empty; expected at least one parameter');
+    throw invalidRequest('experiment.spec.parameter_specs.parameters is empty; expected at least one parameter');
   }
   const seen = new Set<string>();
   const warnings: string[] = [];
   const dimensions = parameters.map((parameter, index) => {
     const name = parameter.name;
-    if (name === '') throw invalidArgument(`parameter #${index + 1} has an empty name; expected a non-empty name`);
-    if (seen.has(name)) throw invalidArgument(`parameter ${quote(name)} is declared twice; parameter names must be unique`);
+    if (name === '') throw invalidRequest(`parameter #${index + 1} has an empty name; expected a non-empty name`);
+    if (seen.has(name)) throw invalidRequest(`parameter ${quote(name)} is declared twice; parameter names must be unique`);
     seen.add(name);
     return parseDimension(parameter, warnings);
   });
@@ -43,13 +43,13 @@ function parseDimension(parameter: ParameterSpec, warnings: string[]): Dimension
   switch (parameter.parameter_type) {
     case 'DOUBLE':
     case 'INT':
-      if (space === null) throw invalidArgument(`parameter ${quote(name)} has no feasible_space; expected min and max`);
+      if (space === null) throw invalidRequest(`parameter ${quote(name)} has no feasible_space; expected min and max`);
       return parseNumeric(name, parameter.parameter_type === 'INT' ? 'int' : 'double', space, warnings);
     case 'DISCRETE':
     case 'CATEGORICAL':
       return parseList(name, parameter.parameter_type === 'DISCRETE' ? 'discrete' : 'categorical', space?.list ?? [], warnings);
     default:
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(name)}: parameter_type ${quote(parameter.parameter_type)} is not supported; expected DOUBLE, INT, DISCRETE or CATEGORICAL`,
       );
   }
@@ -64,19 +64,19 @@ function parseNumeric(
   const declaredMin = numberField(name, 'min', space.min, kind);
   let min = declaredMin;
   const max = numberField(name, 'max', space.max, kind);
-  if (min > max) throw invalidArgument(`parameter ${quote(name)}: min ${quote(space.min)} is greater than max ${quote(space.max)}`);
+  if (min > max) throw invalidRequest(`parameter ${quote(name)}: min ${quote(space.min)} is greater than max ${quote(space.max)}`);
   if (!Number.isFinite(max - min)) {
     // The encoding needs max - min as a double; a wider range would turn every suggestion into NaN.
-    throw invalidArgument(`parameter ${quote(name)}: [${space.min}, ${space.max}] is too wide; max - min must be below ${Number.MAX_VALUE}`);
+    throw invalidRequest(`parameter ${quote(name)}: [${space.min}, ${space.max}] is too wide; max - min must be below ${Number.MAX_VALUE}`);
   }
   let step: number | undefined;
   if (space.step.trim() !== '') {
     step = numberField(name, 'step', space.step, kind);
-    if (!(step > 0)) throw invalidArgument(`parameter ${quote(name)}: step ${quote(space.step)} must be greater than 0`);
+    if (!(step > 0)) throw invalidRequest(`parameter ${quote(name)}: step ${quote(space.step)} must be greater than 0`);
   }
   const distribution = space.distribution;
   if (!['DISTRIBUTION_UNSPECIFIED', 'UNIFORM', 'LOG_UNIFORM', 'NORMAL', 'LOG_NORMAL'].includes(distribution)) {
-    throw invalidArgument(
+    throw invalidRequest(
       `parameter ${quote(name)}: distribution ${quote(distribution)} is not supported; expected UNIFORM, LOG_UNIFORM, NORMAL or LOG_NORMAL`,
     );
   }
@@ -84,7 +84,7 @@ function parseNumeric(
   if (logScale && !(min > 0)) {
     const lowEnd = LOG_LOW_END[kind];
     if (!(max >= lowEnd)) {
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(name)}: distribution ${distribution} needs values above 0, and [${space.min}, ${space.max}] has none ` +
           `from ${lowEnd} up; expected max >= ${lowEnd}`,
       );
@@ -93,7 +93,7 @@ function parseNumeric(
     const latticeStep = step ?? (kind === 'int' ? 1 : undefined);
     min = latticeStep === undefined ? lowEnd : declaredMin + Math.ceil((lowEnd - declaredMin) / latticeStep) * latticeStep;
     if (!(min <= max)) {
-      throw invalidArgument(
+      throw invalidRequest(
         `parameter ${quote(name)}: distribution ${distribution} needs values above 0, and [${space.min}, ${space.max}] by step ${space.step} has none`,
       );
     }
@@ -113,7 +113,7 @@ function parseNumeric(
   });
   // A continuous double (size Infinity) is fine; only a lattice too fine to count is refused.
   if (Number.isFinite(dimension.size) && dimension.size > Number.MAX_SAFE_INTEGER) {
-    throw invalidArgument(`parameter ${quote(name)}: [${space.min}, ${space.max}] by step ${space.step || 1} has too many values`);
+    throw invalidRequest(`parameter ${quote(name)}: [${space.min}, ${space.max}] by step ${space.step || 1} has too many values`);
   }
   return dimension;
 }
@@ -121,17 +121,17 @@ function parseNumeric(
 function numberField(name: string, field: string, text: string, kind: 'double' | 'int'): number {
   const value = parseDecimal(text);
   if (value === undefined) {
-    throw invalidArgument(`parameter ${quote(name)}: ${field} ${quote(text)} is not a number; expected a decimal number`);
+    throw invalidRequest(`parameter ${quote(name)}: ${field} ${quote(text)} is not a number; expected a decimal number`);
   }
   if (kind === 'int' && !Number.isSafeInteger(value)) {
-    throw invalidArgument(`parameter ${quote(name)}: ${field} ${quote(text)} is not an integer; an INT parameter needs integer ${field}`);
+    throw invalidRequest(`parameter ${quote(name)}: ${field} ${quote(text)} is not an integer; an INT parameter needs integer ${field}`);
   }
   return value;
 }
 
 function parseList(name: string, kind: 'discrete' | 'categorical', list: readonly string[], warnings: string[]): ListDimension {
   const label = kind === 'discrete' ? 'DISCRETE' : 'CATEGORICAL';
-  if (list.length === 0) throw invalidArgument(`parameter ${quote(name)}: feasible_space.list is empty; a ${label} parameter needs at least one value`);
+  if (list.length === 0) throw invalidRequest(`parameter ${quote(name)}: feasible_space.list is empty; a ${label} parameter needs at least one value`);
   let listKind = kind;
   if (kind === 'discrete') {
     const notNumbers = list.filter((value) => parseDecimal(value) === undefined);

@@ -1,7 +1,7 @@
 import type { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
 import type { Proposal } from '../algorithm/suggestion-algorithm.js';
 import { UsedPoints } from '../algorithm/used-points.js';
-import { invalidArgument, ServiceError } from '../errors/service-error.js';
+import { invalidRequest, ServiceError } from '../errors/service-error.js';
 import { parseHistory } from '../history/trial-history.js';
 import type { Rng } from '../random/rng.js';
 import { rngForRequest } from '../random/seed.js';
@@ -34,7 +34,7 @@ export function getSuggestions(request: GetSuggestionsRequest, registry: Algorit
   const { algorithm, settings, space, facts } = parseExperiment(request.experiment, registry);
   const count = request.current_request_number;
   if (!(count >= 1 && count <= MAX_REQUEST_COUNT)) {
-    throw invalidArgument(`current_request_number ${count} is out of range; expected an integer from 1 to ${MAX_REQUEST_COUNT}`);
+    throw invalidRequest(`current_request_number ${count} is out of range; expected an integer from 1 to ${MAX_REQUEST_COUNT}`);
   }
   const history = parseHistory(request.trials, space, facts.objective);
   const used = new UsedPoints(space, history.usedKeys);

@@ -1,6 +1,6 @@
 import type { AlgorithmRegistry } from '../algorithm/algorithm-registry.js';
 import type { AnySuggestionAlgorithm, ExperimentFacts } from '../algorithm/suggestion-algorithm.js';
-import { invalidArgument } from '../errors/service-error.js';
+import { invalidRequest } from '../errors/service-error.js';
 import { parseObjective } from '../history/objective.js';
 import { parseSettings, type ParsedSettings, type SettingsSchema } from '../settings/settings-schema.js';
 import { parseSearchSpace } from '../space/parse-search-space.js';
@@ -16,9 +16,9 @@ export interface ParsedExperiment {
 }
 
 export function parseExperiment(experiment: Experiment | null | undefined, registry: AlgorithmRegistry): ParsedExperiment {
-  if (!experiment) throw invalidArgument('experiment is missing from the request');
+  if (!experiment) throw invalidRequest('experiment is missing from the request');
   const spec = experiment.spec;
-  if (!spec) throw invalidArgument(`experiment ${JSON.stringify(experiment.name)} has no spec`);
+  if (!spec) throw invalidRequest(`experiment ${JSON.stringify(experiment.name)} has no spec`);
   const algorithm = registry.get(spec.algorithm?.algorithm_name);
   const settings = parseSettings(algorithm.settings, spec.algorithm?.algorithm_settings ?? [], `algorithm ${algorithm.name}`);
   const declared = spec.parameter_specs?.parameters ?? [];

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { messageOf } from '../errors/message-of.js';
-import { invalidArgument } from '../errors/service-error.js';
+import { invalidRequest } from '../errors/service-error.js';
 
 /**
  * A copy of `definition` whose handlers receive each request's encoded bytes instead of the decoded message.
@@ -20,7 +20,7 @@ export function decodeRequest<Request>(method: { path: string; requestDeserializ
   try {
     return method.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
-    throw invalidArgument(
+    throw invalidRequest(
       `the request to ${method.path} is not an encoded ${method.path.split('/')[2]} request message: ${messageOf(error)}`,
     );
   }

@@ -1,4 +1,4 @@
-import { invalidArgument, quote, writeContention } from '../../../shared/errors/service-error.js';
+import { invalidRequest, quote, writeContention } from '../../../shared/errors/service-error.js';
 import { earlyStoppedCondition, withEarlyStoppedCondition } from './trial-conditions.js';
 import { WriteConflict, type TrialStore } from './trial-store.js';
 
@@ -11,7 +11,7 @@ const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9
 /** SetTrialStatus's trial_name, checked before anything is asked of Kubernetes. */
 export function parseTrialName(text: string): string {
   if (text.length > 253 || !OBJECT_NAME.test(text)) {
-    throw invalidArgument(`trial_name ${quote(text)} is not a Kubernetes object name; expected lowercase letters, digits, '-' and '.', at most 253 characters`);
+    throw invalidRequest(`trial_name ${quote(text)} is not a Kubernetes object name; expected lowercase letters, digits, '-' and '.', at most 253 characters`);
   }
   return text;
 }

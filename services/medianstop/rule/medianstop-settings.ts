@@ -1,4 +1,4 @@
-import { invalidArgument, quote } from '../../../shared/errors/service-error.js';
+import { invalidRequest, quote } from '../../../shared/errors/service-error.js';
 import { choiceSetting, integerSetting, numberSetting, parseSettings, type ParsedSettings } from '../../../shared/settings/settings-schema.js';
 import type { EarlyStoppingSpec__Output as EarlyStoppingSpec } from '../../../shared/wire/generated/api/v1/beta1/EarlyStoppingSpec.js';
 
@@ -34,9 +34,9 @@ export type MedianStopSettings = ParsedSettings<typeof medianStopSchema>;
 
 /** Reads an early-stopping spec meant for this service; anything else is INVALID_ARGUMENT naming what is wrong. */
 export function parseMedianStopSettings(spec: EarlyStoppingSpec | null | undefined, field: string): MedianStopSettings {
-  if (!spec) throw invalidArgument(`${field} is missing; expected an early-stopping spec with algorithm_name ${quote(MEDIANSTOP_ALGORITHM_NAME)}`);
+  if (!spec) throw invalidRequest(`${field} is missing; expected an early-stopping spec with algorithm_name ${quote(MEDIANSTOP_ALGORITHM_NAME)}`);
   if (spec.algorithm_name !== MEDIANSTOP_ALGORITHM_NAME) {
-    throw invalidArgument(
+    throw invalidRequest(
       `${field}.algorithm_name ${quote(spec.algorithm_name)} is not served here; this service implements ${quote(MEDIANSTOP_ALGORITHM_NAME)}`,
     );
   }
