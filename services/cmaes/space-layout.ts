@@ -1,5 +1,4 @@
 import type { Dimension } from '../../shared/space/dimension.js';
-import { NumericDimension } from '../../shared/space/numeric-dimension.js';
 import type { Point, SearchSpace } from '../../shared/space/search-space.js';
 
 /** A member of a generation as CMA-ES draws it: ordered coordinates in [0, 1], and a value per categorical parameter. */
@@ -29,7 +28,7 @@ export class SpaceLayout {
     space.dimensions.forEach((dimension, index) => {
       if (dimension.size < 2) return;
       if (dimension.kind === 'categorical') categorical.push({ index, size: dimension.size });
-      else ordered.push({ index, lattice: dimension instanceof NumericDimension && !dimension.isLattice ? undefined : dimension });
+      else ordered.push({ index, lattice: dimension.isLattice ? dimension : undefined });
     });
     this.ordered = ordered;
     this.categorical = categorical;

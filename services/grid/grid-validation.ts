@@ -7,7 +7,7 @@ import type { SearchSpace } from '../../shared/space/search-space.js';
  */
 export function requireFiniteDimensions(space: SearchSpace): void {
   for (const dimension of space.dimensions) {
-    if (!Number.isFinite(dimension.size)) {
+    if (!dimension.isLattice) {
       throw invalidRequest(
         `parameter ${quote(dimension.name)}: a DOUBLE without feasible_space.step has infinitely many values; ` +
           'a grid needs a step (for example step "0.01"), or min equal to max for a single value',

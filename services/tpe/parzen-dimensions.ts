@@ -43,11 +43,10 @@ function describeDimension(dimension: Dimension): ParzenDimension {
       positionOf: (index) => dimension.unitOfIndex(index),
     };
   }
-  const lattice = Number.isFinite(dimension.size);
   return {
     kind: 'numeric',
     prior: dimension.prior ?? UNIFORM_PRIOR,
-    lattice: lattice ? { indexOf: (u) => dimension.indexOfUnit(u), cell: (index) => latticeCell(dimension, index) } : undefined,
+    lattice: dimension.isLattice ? { indexOf: (u) => dimension.indexOfUnit(u), cell: (index) => latticeCell(dimension, index) } : undefined,
   };
 }
 

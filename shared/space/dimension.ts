@@ -22,6 +22,11 @@ export interface Dimension {
   readonly kind: DimensionKind;
   /** How many distinct values the dimension has: a positive integer, or Infinity for a continuous double. */
   readonly size: number;
+  /**
+   * Whether the dimension has finitely many values, each the centre of its cell (`unitOfIndex`, `indexOfUnit`):
+   * every kind but a continuous double.
+   */
+  readonly isLattice: boolean;
   /** Position in [0, 1] of a trial's value; throws a ServiceError naming the parameter when it is not in the space. */
   encode(value: string): number;
   /** The canonical string Katib passes to the trial for the value at position `u` (clamped into [0, 1]). */

@@ -13,6 +13,7 @@ export class ListDimension implements Dimension {
   readonly size: number;
   /** A list has no declared distribution: each value is equally likely. */
   readonly prior = undefined;
+  readonly isLattice = true;
   /** Values in encoding order. */
   readonly values: readonly string[];
   private readonly numericValues: readonly number[];

@@ -43,7 +43,7 @@ export class SearchSpace {
   /** A point uniform over the space's values, ignoring declared distributions. */
   uniformPoint(rng: Rng): Point {
     return this.dimensions.map((dimension) =>
-      Number.isFinite(dimension.size) ? dimension.unitOfIndex(rng.integer(dimension.size)) : rng.uniform(),
+      dimension.isLattice ? dimension.unitOfIndex(rng.integer(dimension.size)) : rng.uniform(),
     );
   }
 

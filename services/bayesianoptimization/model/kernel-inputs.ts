@@ -68,7 +68,7 @@ export class KernelInputs {
     const continuous: number[] = [];
     const finite: FiniteAxis[] = [];
     this.axisOf = dimensions.map((dimension, coordinate) => {
-      if (!Number.isFinite(dimension.size)) {
+      if (!dimension.isLattice) {
         continuous.push(coordinate);
         return undefined;
       }
