@@ -4,11 +4,10 @@
  * with one line each once it listens, then their logs as short lines. SIGINT or SIGTERM stops them all (each
  * drains as in a pod). For trying the services side by side, not for production: Katib starts its own pods.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { CATALOGUE } from '../services/catalogue.js';
 import { messageOf } from '../shared/errors/message-of.js';
 import type { ServiceDefinition } from '../shared/algorithm/service-definition.js';
+import { startListeningProcess, type ListeningProcess } from '../shared/process/listening-process.js';
 import { repoPath } from '../shared/repo-root.js';
 
 const USAGE = `usage: npm run start:all [-- --help]
@@ -23,8 +22,7 @@ interface Started {
   entry: ServiceDefinition;
   port: number;
   metricsPort: number;
-  child: ChildProcess;
-  exited: Promise<number | null>;
+  running: ListeningProcess;
 }
 
 function portVariable(name: string, fallback: number, count: number): number {
@@ -54,57 +52,51 @@ export function readableLogLine(service: string, line: string): string {
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 const WIDTH = Math.max(...CATALOGUE.map((entry) => entry.service.length));
 
+/**
+ * Starts one service; until it listens only its warnings and errors are printed (as readable lines), then
+ * every line.
+ */
 function start(entry: ServiceDefinition, port: number, metricsPort: number, bindAddress: string): Started {
-  const main = repoPath('dist', 'services', entry.service, 'main.js');
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), BIND_ADDRESS: bindAddress },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { entry, port, metricsPort, child, exited };
+  let ready = false;
+  const running = startListeningProcess(
+    process.execPath,
+    [repoPath('dist', 'services', entry.service, 'main.js')],
+    { env: { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort), BIND_ADDRESS: bindAddress } },
+    {
+      keepLogs: false,
+      onLine: (line, log) => {
+        if (!ready && log?.['msg'] === 'listening') ready = true;
+        else if (ready || (log !== undefined && Number(log['level']) >= 40)) process.stdout.write(`${readableLogLine(entry.service, line)}\n`);
+      },
+    },
+  );
+  return { entry, port, metricsPort, running };
 }
 
 /** Resolves with the "listening" line's fields, or rejects with the service's own one-line reason for exiting. */
-function listening(started: Started): Promise<Record<string, unknown>> {
-  let stderr = '';
-  started.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    let ready = false;
-    createInterface({ input: started.child.stdout! }).on('line', (line) => {
-      if (ready) {
-        process.stdout.write(`${readableLogLine(started.entry.service, line)}\n`);
-        return;
-      }
-      try {
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry['msg'] === 'listening') {
-          ready = true;
-          resolve(entry);
-        } else if (Number(entry['level']) >= 40) process.stdout.write(`${readableLogLine(started.entry.service, line)}\n`);
-      } catch {
-        // not a log line: kept out of the start-up summary
-      }
-    });
-    void started.exited.then((code) => {
-      if (!ready) reject(new Error(startFailure(started, stderr.trim(), code)));
-    });
-  });
+async function listening(started: Started): Promise<Record<string, unknown>> {
+  try {
+    return await started.running.listening;
+  } catch {
+    const { code } = await started.running.exited;
+    throw new Error(startFailure(started, started.running.output().trim(), code));
+  }
 }
 
-/** The service's reason, with a taken port's variable translated into the one start:all reads. */
-function startFailure(started: Started, stderr: string, code: number | null): string {
-  const taken = /the (gRPC|metrics) port (\S+) is already in use/.exec(stderr);
+/** The service's reason (the last line it printed that is not a log line: stderr, mostly), with a taken port's variable translated into the one start:all reads. */
+function startFailure(started: Started, output: string, code: number | null): string {
+  const taken = /the (gRPC|metrics) port (\S+) is already in use/.exec(output);
   if (taken) {
     const variable = taken[1] === 'gRPC' ? 'START_ALL_PORT' : 'START_ALL_METRICS_PORT';
     return `${started.entry.service}: the ${taken[1]} port ${taken[2]} is already in use; set ${variable} to the first of ${CATALOGUE.length} free consecutive ports`;
   }
-  const reason = stderr.split('\n').filter((line) => line !== '').pop() ?? `exited with code ${code}`;
+  const reason = output.split('\n').filter((line) => line !== '').pop() ?? `exited with code ${code}`;
   return reason.startsWith(`${started.entry.service}:`) ? reason : `${started.entry.service}: ${reason}`;
 }
 
 async function stopAll(all: readonly Started[]): Promise<void> {
-  for (const started of all) if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGTERM');
-  await Promise.all(all.map((started) => started.exited));
+  for (const { running } of all) if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGTERM');
+  await Promise.all(all.map((started) => started.running.exited));
 }
 
 async function main(args: string[]): Promise<number> {

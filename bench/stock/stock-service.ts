@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../../shared/errors/message-of.js';
 import { repoPath } from '../../shared/repo-root.js';
-import { readPeakRssKib, startListeningProcess } from '../targets/listening-process.js';
+import { readPeakRssKib, startListeningProcess } from '../../shared/process/listening-process.js';
 
 /**
  * Katib's stock Python services, run from a Katib source checkout (bench/stock/setup.sh prepares them): the
@@ -94,7 +94,7 @@ export async function startStockService(service: StockServiceName, options: Stoc
       detached: true,
       env: { ...process.env, PYTHONPATH: pythonPath(katibSource!), PYTHONUNBUFFERED: '1', ...options.env },
     },
-    options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
+    { listenTimeoutMs: options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS },
   );
   const { child } = started;
   const pid = child.pid!;

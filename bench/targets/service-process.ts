@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { messageOf } from '../../shared/errors/message-of.js';
 import { repoPath } from '../../shared/repo-root.js';
-import { readPeakRssKib, startListeningProcess, type ExitStatus } from './listening-process.js';
+import { readPeakRssKib, startListeningProcess, type ExitStatus } from '../../shared/process/listening-process.js';
 
 /** One of our services, running as its own process on free local ports, exactly as its image's entry point starts it. */
 export interface ServiceProcess {
@@ -58,7 +58,7 @@ export async function startServiceProcess(service: string, options: ServiceProce
     process.execPath,
     [entry],
     { env: { ...process.env, PORT: '0', METRICS_PORT: '0', BIND_ADDRESS: '127.0.0.1', LOG_LEVEL: 'info', ...options.env } },
-    options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
+    { listenTimeoutMs: options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS },
   );
   let ready: Record<string, unknown>;
   try {

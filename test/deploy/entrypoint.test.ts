@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startListeningProcess } from '../../bench/targets/listening-process.js';
+import { startListeningProcess } from '../../shared/process/listening-process.js';
 import { assembleImageApp, builtServices, imageStart, makeImageTable } from './support/image-contents.js';
 import { DEPLOY_DIR, readDocuments, readKustomization } from './support/manifests.js';
 import {
@@ -82,7 +82,7 @@ describe('what each image would run', () => {
           // medianstop reads its namespace from here outside Kubernetes.
           NAMESPACE: 'katib-ts-test',
         };
-        const started = startListeningProcess(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), { cwd: start.workdir.replace(/^\/app$/, app), env }, 120_000);
+        const started = startListeningProcess(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), { cwd: start.workdir.replace(/^\/app$/, app), env }, { listenTimeoutMs: 120_000 });
         try {
           const listening = await started.listening;
           const address = `127.0.0.1:${listening['port'] as number}`;

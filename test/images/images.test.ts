@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startListeningProcess } from '../../bench/targets/listening-process.js';
+import { startListeningProcess } from '../../shared/process/listening-process.js';
 import { repoPath } from '../../shared/repo-root.js';
 import {
   ALGORITHMS_OF,
@@ -157,7 +157,7 @@ if (manifestPath === undefined) {
         for (const entry of env) args.push('--env', entry);
         if (config.WorkingDir) args.push('--workingdir', config.WorkingDir);
         const spawnedAt = Date.now();
-        const started = startListeningProcess('buildah', [...args, container, '--', ...argv], {}, 60_000);
+        const started = startListeningProcess('buildah', [...args, container, '--', ...argv], {}, { listenTimeoutMs: 60_000 });
         try {
           const listening = await started.listening;
           const address = `127.0.0.1:${listening['port'] as number}`;

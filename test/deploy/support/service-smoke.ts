@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import type { ExitStatus } from '../../../bench/targets/listening-process.js';
+import type { ExitStatus } from '../../../shared/process/listening-process.js';
 import { CATALOGUE } from '../../../services/catalogue.js';
 import { katibApi } from '../../../shared/wire/katib-api.js';
 import type { GetEarlyStoppingRulesReply__Output } from '../../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesReply.js';

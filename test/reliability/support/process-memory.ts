@@ -1,4 +1,4 @@
-import { readStatusKib } from '../../../bench/targets/listening-process.js';
+import { readStatusKib } from '../../../shared/process/listening-process.js';
 
 /** Resident and peak resident memory of a process, in MiB, from /proc/<pid>/status (VmRSS, VmHWM). */
 export function processMemory(pid: number): { rssMiB: number; peakMiB: number } {

@@ -13,11 +13,11 @@ export interface ExitStatus {
 /**
  * A process that prints JSON log lines and announces readiness with a "listening" line, as every service of
  * this repository does, wherever it runs (node directly, an image's entry point, buildah). Its output is read
- * all along, so the pipes never fill.
+ * all along, so the pipes never fill. The one launcher of the benchmark, the tests and start:all.
  */
 export interface ListeningProcess {
   child: ChildProcess;
-  /** Every JSON log line so far. */
+  /** Every JSON log line so far (none when started with `keepLogs: false`). */
   logs: Record<string, unknown>[];
   /** The latest output that is not a JSON log line (stderr, and stdout noise of a wrapper such as buildah). */
   output(): string;
@@ -26,7 +26,18 @@ export interface ListeningProcess {
   exited: Promise<ExitStatus>;
 }
 
-export function startListeningProcess(command: string, args: readonly string[], options: SpawnOptions, listenTimeoutMs: number): ListeningProcess {
+/** How a ListeningProcess is watched. */
+export interface ListeningOptions {
+  /** How long the process may take to print its "listening" line; no limit when absent. */
+  listenTimeoutMs?: number;
+  /** Called with every line of its standard output as it comes, with the log entry when the line is one. */
+  onLine?: (line: string, entry: Record<string, unknown> | undefined) => void;
+  /** Whether `logs` keeps every log line (default true); a caller watching a long-running process through `onLine` turns it off. */
+  keepLogs?: boolean;
+}
+
+export function startListeningProcess(command: string, args: readonly string[], options: SpawnOptions, watch: ListeningOptions): ListeningProcess {
+  const { listenTimeoutMs, onLine, keepLogs = true } = watch;
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   const recent: string[] = [];
@@ -38,15 +49,17 @@ export function startListeningProcess(command: string, args: readonly string[], 
   const exited = new Promise<ExitStatus>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   createInterface({ input: child.stderr! }).on('line', keep);
   const listening = new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" log line within ${listenTimeoutMs} ms; output:\n${output()}`)), listenTimeoutMs);
+    const timer =
+      listenTimeoutMs === undefined ? undefined : setTimeout(() => reject(new Error(`no "listening" log line within ${listenTimeoutMs} ms; output:\n${output()}`)), listenTimeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = jsonLine(line);
+      onLine?.(line, entry);
       if (entry === undefined) return keep(line);
-      logs.push(entry);
+      if (keepLogs) logs.push(entry);
       if (entry['msg'] === 'listening') {
         clearTimeout(timer);
         resolve(entry);
