@@ -18,7 +18,7 @@ const examples = (readKustomization(join(DEPLOY_DIR, 'examples')).resources as s
   readDocuments(join(DEPLOY_DIR, 'examples', path)),
 );
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-const goConformance = readFileSync(join(REPO_ROOT, 'test', 'katib', 'conformance', 'support_test.go'), 'utf8');
+const goConformanceSettings = readFileSync(join(REPO_ROOT, 'test', 'katib', 'conformance', 'suggestion_test.go'), 'utf8');
 const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 describe('services/catalogue.ts', () => {
@@ -73,9 +73,10 @@ describe('services/catalogue.ts', () => {
         });
 
         if (!earlyStopping) {
-          test(`${algorithm.name}: Katib's own client drives it in test/katib/conformance`, () => {
-            const mapped = new RegExp(`"${algorithm.name}":\\s*"${entry.service}"`).test(goConformance);
-            assert.ok(mapped, `test/katib/conformance/support_test.go's serviceOf lacks "${algorithm.name}": "${entry.service}"`);
+          test(`${algorithm.name}: Katib's own client drives it in test/katib/conformance with settings it accepts`, () => {
+            // The Go suites read the algorithms and their services from this catalogue; the settings are theirs.
+            const given = new RegExp(`"${algorithm.name}":\\s*\``).test(goConformanceSettings);
+            assert.ok(given, `test/katib/conformance/suggestion_test.go's settingsOf has no settings for "${algorithm.name}"`);
           });
         }
       }

@@ -5,14 +5,22 @@
 package conformance
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/catalogue"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/katibdns"
 )
 
 func TestMain(m *testing.M) {
 	// Before any gRPC client exists: Katib's clients dial cluster names, which this resolver maps to 127.0.0.1.
 	katibdns.Install()
+	services, err := catalogue.SuggestionServices()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
+		os.Exit(1)
+	}
+	serviceOf = services
 	os.Exit(m.Run())
 }

@@ -15,17 +15,9 @@ import (
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/services"
 )
 
-// serviceOf is the folder under services/ that serves a Katib algorithm name.
-var serviceOf = map[string]string{
-	"random":               "random",
-	"grid":                 "grid",
-	"tpe":                  "tpe",
-	"multivariate-tpe":     "tpe",
-	"bayesianoptimization": "bayesianoptimization",
-	"sobol":                "sobol",
-	"cmaes":                "cmaes",
-	"hyperband":            "hyperband",
-}
+// serviceOf is the folder under services/ that serves a Katib algorithm name: services/catalogue.ts's
+// suggestion algorithms, read in TestMain.
+var serviceOf map[string]string
 
 // ourAlgorithms are serviceOf's algorithm names, in a fixed order.
 func ourAlgorithms() []string {

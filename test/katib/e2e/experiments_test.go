@@ -46,14 +46,6 @@ func loadExperiment(t *testing.T, file string) *experimentsv1beta1.Experiment {
 	return exp
 }
 
-// programOf is the dist/services directory that serves an algorithm (one image serves both TPE variants).
-func programOf(algorithm string) string {
-	if algorithm == "multivariate-tpe" {
-		return "tpe"
-	}
-	return algorithm
-}
-
 // serve starts our suggestion service for exp on a loopback address of its own and points the Service name
 // the controller will dial at it.
 func serve(t *testing.T, exp *experimentsv1beta1.Experiment) *services.Process {
@@ -63,7 +55,7 @@ func serve(t *testing.T, exp *experimentsv1beta1.Experiment) *services.Process {
 	if err := katib.Hosts().Set(service+"."+namespace, host); err != nil {
 		t.Fatal(err)
 	}
-	return startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), host, suggestionPort, nil)
+	return startService(t, serviceOf[exp.Spec.Algorithm.AlgorithmName], host, suggestionPort, nil)
 }
 
 // serveEarlyStopping starts our early-stopping service beside suggestion (same address, Katib's port 6788),

@@ -81,7 +81,7 @@ func testServiceRestartChangesNothing(t *testing.T) {
 			waitSucceededTrials(t, exp.Name, 3)
 			host := service.Address[:strings.LastIndex(service.Address, ":")]
 			service.Stop()
-			service = startService(t, programOf(exp.Spec.Algorithm.AlgorithmName), host, suggestionPort, nil)
+			service = startService(t, serviceOf[exp.Spec.Algorithm.AlgorithmName], host, suggestionPort, nil)
 		}
 		final, trials := waitCompleted(t, exp.Name, service)
 		checkSucceeded(t, final, trials)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/e2e/cluster"
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/catalogue"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/dbmanager"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/deploy"
 	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/postgres"
@@ -31,6 +32,9 @@ var (
 	katib     *cluster.Cluster
 	dbManager *dbmanager.Manager
 	standIn   *kubelet
+	// serviceOf is the folder under services/ (and dist/services/) that serves a suggestion algorithm, from
+	// services/catalogue.ts.
+	serviceOf = map[string]string{}
 )
 
 // TestEndToEnd brings the cluster up once and runs every Experiment of the suite on it, in parallel.
@@ -44,17 +48,34 @@ func TestEndToEnd(t *testing.T) {
 	if err := prerequisites(); err != nil {
 		t.Fatal(err)
 	}
+	algorithms, err := catalogue.Suggestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range algorithms {
+		serviceOf[a.Algorithm] = a.Service
+	}
 	startCluster(t)
 	t.Run("experiments", func(t *testing.T) {
-		for _, algorithm := range []string{"random", "grid", "tpe", "multivariate-tpe", "bayesianoptimization", "sobol", "cmaes"} {
-			t.Run(algorithm, func(t *testing.T) { testAlgorithm(t, algorithm) })
+		// Every suggestion algorithm of services/catalogue.ts: its own test where it has one, else the plain
+		// Experiment of testdata/<algorithm>.yaml.
+		for _, a := range algorithms {
+			test, own := ownTests[a.Algorithm]
+			if !own {
+				test = func(t *testing.T) { testAlgorithm(t, a.Algorithm) }
+			}
+			t.Run(a.Algorithm, test)
 		}
-		t.Run("hyperband", testHyperband)
 		t.Run("medianstop", testMedianStop)
 		t.Run("validation-failure", testValidationFailureReachesTheUser)
 		t.Run("service-restart", testServiceRestartChangesNothing)
 		t.Run("metrics-unavailable", testMetricsUnavailableTrialIsNotRepeated)
 	})
+}
+
+// ownTests are the suggestion algorithms whose Experiment needs a test of its own instead of testAlgorithm's.
+var ownTests = map[string]func(*testing.T){
+	"hyperband": testHyperband,
 }
 
 // startCluster starts PostgreSQL, Katib's DB manager, the cluster and the kubelet stand-in, all stopped when
