@@ -10,25 +10,25 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	commonv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/common/v1beta1"
 	experimentsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/experiments/v1beta1"
 	trialsv1beta1 "github.com/kubeflow/katib/pkg/apis/controller/trials/v1beta1"
+
+	"github.com/katib-ts/katib-ts-suggestions/test/katib/internal/controller"
 )
 
 // readExample decodes one of Katib's example Experiments strictly and defaults it with Katib's own SetDefault,
-// as Katib's admission webhook does before the controller ever sees it.
+// as Katib's admission webhook does before the controller ever sees it (the conformance suite's decoding).
 func readExample(katibDir, relativePath string) (*experimentsv1beta1.Experiment, error) {
 	text, err := os.ReadFile(filepath.Join(katibDir, relativePath))
 	if err != nil {
 		return nil, err
 	}
-	experiment := &experimentsv1beta1.Experiment{}
-	if err := yaml.UnmarshalStrict(text, experiment); err != nil {
+	experiment, err := controller.DecodeExperiment(text)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", relativePath, err)
 	}
-	experiment.SetDefault()
 	return experiment, nil
 }
 
