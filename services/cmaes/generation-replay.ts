@@ -96,11 +96,11 @@ class GenerationPositions {
  *
  * A request that saw a member missing while a later one shows it (a lagging request) can have ended a generation
  * that a later request finds still running; positions drawn from the next generation in between then match no
- * trial and take no part in the update. The other way round, a position found among the previous generation's
- * draws after the current one began is the previous one's late extra and takes no member's place. Replies stay distinct and deterministic; only that learning is lost. In
- * a small finite space, a draw can coincide with an earlier trial it was not handed out as (an assignment that
- * was redrawn, or a random fill-in) and be matched to it; the search stays deterministic and distinct, and the
- * update takes that trial's loss.
+ * trial and take no part in the update. Replies stay distinct and deterministic; only that learning is lost. The
+ * other way round, a position found among the previous generation's draws after the current one began is the
+ * previous one's late extra and takes no member's place. In a small finite space, a draw can coincide with an
+ * earlier trial it was not handed out as (an assignment that was redrawn, or a random fill-in) and be matched to
+ * it; the search stays deterministic and distinct, and the update takes that trial's loss.
  */
 export class GenerationReplay {
   /** The streams of each generation drawn from, by run and generation. */
@@ -181,19 +181,25 @@ export class GenerationReplay {
 
   /**
    * The trial holding the assignment drawn at `position` from `generation`, claimed; or, when none does, the
-   * point that position was handed out with: its first draw that no trial holds and that is not one of the
-   * `unseen` points (the call that handed it out kept those off, so a draw that met one went on to the next).
+   * point that position was handed out with, as far as the request tells: its first draw that no trial holds. A
+   * draw that met one of the `unseen` points was skipped when handed out (the call kept those off), so the search
+   * for the trial goes on past it.
    */
   private probe(generation: GenerationSampler, position: number, book: TrialBook, unseen: ReadonlySet<string>): { found: Found; absent?: undefined } | { found?: undefined; absent: Point } {
+    let absent: Point | undefined;
     let point: Point = [];
     for (let attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
       point = this.draw(generation, position, attempt);
       const key = this.layout.space.key(point);
       const facts = book.claim(key);
-      if (facts === 'absent' && !unseen.has(key)) return { absent: point };
-      if (facts !== 'absent' && facts !== 'taken') return { found: { candidate: this.layout.candidateOf(point), facts } };
+      if (facts === 'absent') {
+        absent ??= point;
+        if (!unseen.has(key)) break;
+      } else if (facts !== 'taken') {
+        return { found: { candidate: this.layout.candidateOf(point), facts } };
+      }
     }
-    return { absent: point };
+    return { absent: absent ?? point };
   }
 
   /** The run after `generation` ends: its update, and a restart when the strategy calls for one. */
