@@ -1,5 +1,6 @@
 import { parseDecimal } from '../../shared/space/numbers.js';
-import { builtLocalAlgorithms, checkStartableByName, LOCAL_ALGORITHMS } from '../targets/local-services.js';
+import { BUDGET_ALGORITHMS } from '../problems/budget-parameter.js';
+import { builtLocalAlgorithms, LOCAL_ALGORITHMS } from '../targets/local-services.js';
 import { localTarget, parseTargetSpec, type Target } from '../targets/target.js';
 
 /** Helpers that turn command-line option strings into checked values, with messages naming the option. */
@@ -46,13 +47,25 @@ export function timestampedName(prefix: string): string {
 
 /**
  * The targets `--algorithms` and `--target` name: our services by algorithm name, then the external endpoints.
- * Without either, every built service, unless `othersGiven` (the command has something else to run).
+ * Without either, every built service, unless `othersGiven` (the command has something else to run). The budget
+ * algorithms (hyperband) run only on problems with a budget parameter, so they are run only when named, never
+ * by default or by `all`, and only by a command that gives them such a problem (`budgetAlgorithms`).
  */
-export function targetsOption(algorithms: string | undefined, targetSpecs: readonly string[] | undefined, othersGiven = false): Target[] {
+export function targetsOption(
+  algorithms: string | undefined,
+  targetSpecs: readonly string[] | undefined,
+  othersGiven = false,
+  budgetAlgorithms: 'allowed' | 'refused' = 'refused',
+): Target[] {
   const external = (targetSpecs ?? []).map(parseTargetSpec);
   const known = LOCAL_ALGORITHMS.map((entry) => entry.algorithm);
-  const defaults = external.length > 0 || othersGiven ? [] : builtLocalAlgorithms().map((entry) => entry.algorithm);
-  // A served algorithm the benchmark cannot start by name (hyperband) is told apart from an unknown one.
-  for (const name of listOption(algorithms) ?? []) checkStartableByName(name);
-  return [...(namesOption('algorithms', algorithms, known) ?? defaults).map(localTarget), ...external];
+  const unnamed = (names: string[]) => names.filter((name) => !BUDGET_ALGORITHMS.has(name));
+  const defaults = external.length > 0 || othersGiven ? [] : unnamed(builtLocalAlgorithms().map((entry) => entry.algorithm));
+  const named = algorithms?.trim() === 'all' ? unnamed(known) : namesOption('algorithms', algorithms, known);
+  for (const name of named ?? []) {
+    if (BUDGET_ALGORITHMS.has(name) && budgetAlgorithms === 'refused') {
+      throw new Error(`--algorithms ${name}: ${name} needs a problem with a budget parameter, which only bench run gives it`);
+    }
+  }
+  return [...(named ?? defaults).map(localTarget), ...external];
 }

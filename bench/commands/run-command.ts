@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parallelOf, runSimulatedExperiment, SCHEDULES, type Schedule } from '../controller/simulated-controller.js';
 import { describeEnvironment } from '../environment.js';
 import { DEFAULT_PEER_PYTHON, PEER_NAMES, PRUNED_PEER_NAMES, peerLibraryVersions, peerPython, peerPythonMissing, runPeer } from '../peers/peer-runner.js';
+import { BUDGET_ALGORITHMS, budgetProblemNames, budgetSettings, problemFor } from '../problems/budget-parameter.js';
 import { learningCurveFor } from '../problems/objective-functions.js';
 import { defaultProblemNames, loadCatalog, problemDefinition, problemNames } from '../problems/problem-catalog.js';
 import { trialDurationSeconds } from '../problems/trial-duration.js';
@@ -23,7 +24,8 @@ import { messageOf } from '../../shared/errors/message-of.js';
 export const RUN_USAGE = `npm run bench -- run [options]
   Runs simulated Katib experiments against each target, on each problem, for each seed.
   --algorithms LIST    our services' algorithms (${LOCAL_ALGORITHMS.map((entry) => entry.algorithm).join(', ')}, or all);
-                       default: every built one, unless --target or --peers is given
+                       default: every built one, unless --target or --peers is given; ${[...BUDGET_ALGORITHMS].join(', ')} only when
+                       named, on problems with a budget parameter (${budgetProblemNames(loadCatalog().problems).join(', ')})
   --target SPEC        label=host:port[,algorithm=NAME][,SETTING=VALUE...] (repeatable); {seed} in a value is the seed
   --stock LIST         Katib's stock Python services as SERVICE:ALGORITHM (hyperopt:tpe, optuna:tpe,
                        optuna:multivariate-tpe, skopt:bayesianoptimization, ...), one process per Experiment;
@@ -81,17 +83,20 @@ function parseRunOptions(args: string[]): RunOptions {
   // `all` is every peer without a pruner; a pruned one (optuna-tpe+median-pruner) is named.
   const peers = (values.peers === 'all' ? [...PEER_NAMES] : namesOption('peers', values.peers, [...PEER_NAMES, ...PRUNED_PEER_NAMES])) ?? [];
   const stock = (listOption(values.stock) ?? []).map(parseStockSpec);
-  const targets = [...targetsOption(values.algorithms, values.target, peers.length > 0 || stock.length > 0), ...stock];
+  const targets = [...targetsOption(values.algorithms, values.target, peers.length > 0 || stock.length > 0, 'allowed'), ...stock];
   if (targets.length === 0 && peers.length === 0) throw new Error('nothing to run: no built service, --target or --peers');
   const seedCount = integerOption('seeds', values.seeds, 10, 1);
   const firstSeed = integerOption('first-seed', values['first-seed'], 0, 0);
+  const problems = namesOption('problems', values.problems, problemNames()) ?? defaultProblemNames();
+  // A budget algorithm (hyperband) needs a budget parameter on every problem: refused now rather than mid-run.
+  for (const target of targets) for (const problem of problems) problemFor(target.algorithm, problemDefinition(problem));
   return {
     settings: {
       budget: integerOption('budget', values.budget, 60, 1),
       parallel: integerOption('parallel', values.parallel, 3, 1),
       schedules: (namesOption('schedule', values.schedule, SCHEDULES) as Schedule[] | undefined) ?? ['async'],
       seeds: Array.from({ length: seedCount }, (_, i) => firstSeed + i),
-      problems: namesOption('problems', values.problems, problemNames()) ?? defaultProblemNames(),
+      problems,
     },
     targets,
     peers,
@@ -155,7 +160,8 @@ async function runTargetOnProblem(
   progress: Progress,
 ): Promise<RunRecord[] | string> {
   const { settings } = options;
-  const problem = problemDefinition(problemName);
+  // A budget algorithm searches the problem's budget parameter too, and is told its name and largest value.
+  const problem = problemFor(target.algorithm, problemDefinition(problemName));
   const learningCurve = learningCurveFor(problem);
   const durations = loadCatalog().trialDuration;
   const label = runLabel(target, stopping);
@@ -184,7 +190,7 @@ async function runTargetOnProblem(
             name: experiment,
             problem,
             algorithmName: target.algorithm,
-            algorithmSettings: settingsForSeed(target, seed),
+            algorithmSettings: budgetSettings(target.algorithm, problem, settingsForSeed(target, seed)),
             parallelTrialCount: parallelOf(schedule, settings.parallel),
             maxTrialCount: settings.budget,
             ...(stopping === undefined ? {} : { earlyStopping: { algorithmName: EARLY_STOPPING_ALGORITHM, algorithmSettings: stopping.settings } }),

@@ -98,7 +98,7 @@ export interface ControllerOptions {
   learningCurve: (values: ParameterValues) => readonly number[] | undefined;
   /** Simulated run time of trial `number` in seconds, when it runs every epoch. */
   durationSeconds: (number: number) => number;
-  /** Epochs a trial runs unless stopped (1 for a problem that reports one value). */
+  /** Epochs a trial runs unless stopped or given fewer by a budget parameter (1 for a problem that reports one value). */
   epochs: number;
   /** The early-stopping service and the Katib parts it works with; settings.earlyStopping says how it is set. */
   earlyStopping?: EarlyStoppingHarness;
@@ -242,7 +242,8 @@ export async function runSimulatedExperiment(endpoint: SuggestionEndpoint, optio
     const stop = earlyStoppingStep(curve, rules, objective);
     trial.stopped = stop !== undefined;
     trial.reports = curve.slice(0, stop ?? curve.length);
-    if (trial.stopped) trial.endSeconds = trial.startSeconds + trial.reports.length * trial.epochSeconds;
+    // Stopped, or given fewer epochs than the problem's (a budget parameter): it ends after the epochs it ran.
+    if (trial.reports.length < epochs) trial.endSeconds = trial.startSeconds + trial.reports.length * trial.epochSeconds;
   }
 
   async function finish(trial: SimulatedTrial): Promise<void> {

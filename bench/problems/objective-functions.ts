@@ -1,5 +1,6 @@
 import type { ParameterValues } from './assignment-values.js';
 import { divergingTrainingLoss, type DivergingConstants } from './diverging-training-loss.js';
+import { cutAtBudget } from './budget-parameter.js';
 import { katibObservation } from './katib-observation.js';
 import { learningCurve, type LearningCurveConstants } from './learning-curve.js';
 import { irisMlpCurve, type IrisMlpConstants } from './iris-mlp.js';
@@ -88,7 +89,10 @@ export function learningCurveFor(problem: ProblemDefinition): LearningCurve {
   const curve = CURVE_FACTORIES[problem.function];
   if (curve !== undefined) {
     if (problem.epochs === undefined) throw new Error(`problem "${problem.name}": formula "${problem.function}" needs epochs`);
-    return curve(problem, problem.epochs);
+    const everyEpoch = curve(problem, problem.epochs);
+    if (problem.budgetParameter === undefined) return everyEpoch;
+    // With a budget parameter in its values (problemFor), a trial trains only the epochs it was given.
+    return (values) => cutAtBudget(problem, values, everyEpoch(values));
   }
   const objective = objectiveFor(problem);
   return (values) => [objective(values)];

@@ -29,6 +29,12 @@ export interface ProblemDefinition {
   /** Run only when named: kept out of the default problem list, so default runs and their mean ranks stay comparable. */
   optIn?: boolean;
   parameters: ParameterDefinition[];
+  /**
+   * Learning-curve problems: the INT parameter that sets how many epochs a trial trains (from 1 to `epochs`), for
+   * algorithms that choose each trial's budget (hyperband). Only those get it in their search space
+   * (bench/problems/budget-parameter.ts); for any other a trial trains every epoch, as a user would tune it.
+   */
+  budgetParameter?: ParameterDefinition;
 }
 
 export interface TrialDurationDefinition {
@@ -87,6 +93,7 @@ function checkCatalog(catalog: ProblemCatalog): ProblemCatalog {
     if (problem.epochs !== undefined && !(Number.isInteger(problem.epochs) && problem.epochs >= 1)) {
       throw new Error(`${where}: epochs must be a whole number >= 1`);
     }
+    if (problem.budgetParameter !== undefined) checkBudgetParameter(problem, where);
     for (const parameter of problem.parameters) {
       if (!PARAMETER_TYPES.includes(parameter.parameterType)) {
         throw new Error(`${where}: parameter "${parameter.name}" has parameterType "${parameter.parameterType}"`);
@@ -94,4 +101,19 @@ function checkCatalog(catalog: ProblemCatalog): ProblemCatalog {
     }
   }
   return catalog;
+}
+
+/** A budget parameter counts epochs: an INT from 1 up to the problem's epochs, named apart from its other parameters. */
+function checkBudgetParameter(problem: ProblemDefinition, where: string): void {
+  const budget = problem.budgetParameter!;
+  const { min, max } = budget.feasibleSpace;
+  if (
+    budget.parameterType !== 'int' ||
+    min !== '1' ||
+    problem.epochs === undefined ||
+    max !== String(problem.epochs) ||
+    problem.parameters.some((parameter) => parameter.name === budget.name)
+  ) {
+    throw new Error(`${where}: budgetParameter "${budget.name}" must be a parameter of its own, an int from 1 to the problem's epochs (${problem.epochs ?? 'none'})`);
+  }
 }

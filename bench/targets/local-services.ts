@@ -8,34 +8,18 @@ export interface LocalAlgorithm {
 }
 
 /**
- * Algorithms that run only on a budget parameter their settings name (hyperband's resource_name and r_l), which
- * no benchmark problem declares: the benchmark runs them only as --target endpoints, with those settings.
+ * Every suggestion algorithm this repository serves, by the name a Katib Experiment writes
+ * (services/catalogue.ts). The budget algorithms (hyperband) among them run only on problems with a budget
+ * parameter (bench/problems/budget-parameter.ts).
  */
-const NEEDS_BUDGET_PARAMETER: ReadonlySet<string> = new Set(['hyperband']);
-
-/**
- * Every suggestion algorithm this repository serves that the benchmark can start by name, by the name a Katib
- * Experiment writes (services/catalogue.ts).
- */
-export const LOCAL_ALGORITHMS: readonly LocalAlgorithm[] = catalogueAlgorithms('suggestion').filter((entry) => !NEEDS_BUDGET_PARAMETER.has(entry.algorithm));
+export const LOCAL_ALGORITHMS: readonly LocalAlgorithm[] = catalogueAlgorithms('suggestion');
 
 /** The local algorithms whose service has been built (dist/services/<service>/main.js exists). */
 export function builtLocalAlgorithms(): LocalAlgorithm[] {
   return LOCAL_ALGORITHMS.filter((entry) => serviceIsBuilt(entry.service));
 }
 
-/** Throws, saying how to run it instead, when `name` is an algorithm the benchmark cannot start by name. */
-export function checkStartableByName(name: string): void {
-  if (NEEDS_BUDGET_PARAMETER.has(name)) {
-    throw new Error(
-      `${name} needs a budget parameter, which no benchmark problem declares: start its service and run it as ` +
-        `--target ${name}=HOST:PORT,resource_name=PARAMETER,r_l=LARGEST (docs/benchmarks.md has an example)`,
-    );
-  }
-}
-
 export function localAlgorithm(name: string): LocalAlgorithm {
-  checkStartableByName(name);
   const found = LOCAL_ALGORITHMS.find((entry) => entry.algorithm === name);
   if (found === undefined) {
     throw new Error(`unknown algorithm "${name}"; this repository serves ${LOCAL_ALGORITHMS.map((entry) => entry.algorithm).join(', ')}`);
