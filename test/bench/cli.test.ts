@@ -73,15 +73,6 @@ describe('bench CLI', () => {
     assert.notDeepEqual(results.runs[0]!.trials[0]!.assignments, results.runs[1]!.trials[0]!.assignments);
   });
 
-  it('says how to run hyperband, which needs a budget parameter no problem declares, instead of starting it by name', async () => {
-    const refused = await promisify(execFile)(process.execPath, [CLI, 'run', '--algorithms', 'hyperband', '--problems', 'branin'], { env: { ...process.env, CI: 'true' } }).then(
-      () => assert.fail('bench run --algorithms hyperband succeeded'),
-      (error: { stderr: string }) => error.stderr,
-    );
-    assert.match(refused, /hyperband needs a budget parameter.*--target hyperband=HOST:PORT,resource_name=PARAMETER,r_l=LARGEST/);
-    assert.doesNotMatch(await bench('--help'), /--algorithms LIST.*hyperband/);
-  });
-
   it('starts our service itself, then writes a summary table and SVG plots; report merges results', async () => {
     const out = path.join(work, 'local');
     const printed = await bench('run', '--algorithms', 'random', '--problems', 'branin,iris-knn', '--seeds', '2', '--budget', '5', '--parallel', '2', '--out', out);
