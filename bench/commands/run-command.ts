@@ -89,7 +89,7 @@ function parseRunOptions(args: string[]): RunOptions {
   const firstSeed = integerOption('first-seed', values['first-seed'], 0, 0);
   const problems = namesOption('problems', values.problems, problemNames()) ?? defaultProblemNames();
   // A budget algorithm (hyperband) needs a budget parameter on every problem: refused now rather than mid-run.
-  for (const target of targets) for (const problem of problems) problemFor(target.algorithm, problemDefinition(problem));
+  for (const target of targets) for (const problem of problems) problemFor(target.algorithm, problemDefinition(problem), target.settings);
   return {
     settings: {
       budget: integerOption('budget', values.budget, 60, 1),
@@ -161,7 +161,7 @@ async function runTargetOnProblem(
 ): Promise<RunRecord[] | string> {
   const { settings } = options;
   // A budget algorithm searches the problem's budget parameter too, and is told its name and largest value.
-  const problem = problemFor(target.algorithm, problemDefinition(problemName));
+  const problem = problemFor(target.algorithm, problemDefinition(problemName), target.settings);
   const learningCurve = learningCurveFor(problem);
   const durations = loadCatalog().trialDuration;
   const label = runLabel(target, stopping);

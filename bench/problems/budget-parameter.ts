@@ -14,12 +14,16 @@ export function budgetProblemNames(problems: readonly ProblemDefinition[]): stri
 }
 
 /**
- * The problem as an Experiment running `algorithm` declares it: for a budget algorithm its budget parameter
- * joins the search space; for any other the space is the problem's own and every trial trains all its epochs.
+ * The problem as an Experiment running `algorithm` with the target's `given` settings declares it: for a budget
+ * algorithm its budget parameter joins the search space; for any other the space is the problem's own and every
+ * trial trains all its epochs.
  */
-export function problemFor(algorithm: string, problem: ProblemDefinition): ProblemDefinition {
+export function problemFor(algorithm: string, problem: ProblemDefinition, given: readonly AlgorithmSetting[]): ProblemDefinition {
   if (!BUDGET_ALGORITHMS.has(algorithm)) return problem;
   if (problem.budgetParameter === undefined) {
+    // A --target that names its own resource parameter runs on the problem as declared (docs/benchmarks.md's
+    // bracket measurement, iris-knn's n_neighbors standing in as the budget).
+    if (given.some((setting) => setting.name === 'resource_name')) return problem;
     throw new Error(`${algorithm} chooses each trial's epochs and problem "${problem.name}" declares no budget parameter (budgetParameter in bench/problems/problems.json)`);
   }
   return { ...problem, parameters: [...problem.parameters, problem.budgetParameter] };

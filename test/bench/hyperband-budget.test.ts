@@ -11,6 +11,7 @@ import { loadCatalog } from '../../bench/problems/problem-catalog.js';
 import { trialDurationSeconds } from '../../bench/problems/trial-duration.js';
 import type { StoppingCell } from '../../bench/report/early-stopping.js';
 import type { BenchmarkResults, RunRecord } from '../../bench/report/results-file.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
 
 const CLI = repoPath('dist', 'bench', 'cli.js');
 
@@ -105,6 +106,21 @@ describe('budget algorithms and problems without a budget parameter', () => {
   it('refuses hyperband on a problem that declares no budget parameter, and in latency mode', async () => {
     assert.match(await refusal('run', '--algorithms', 'hyperband', '--problems', 'curves-ranked,branin'), /hyperband chooses each trial's epochs and problem "branin" declares no budget parameter/);
     assert.match(await refusal('latency', '--algorithms', 'hyperband'), /--algorithms hyperband: hyperband needs a problem with a budget parameter/);
+  });
+
+  it('runs a hyperband --target that names its own resource parameter on a problem as declared', async () => {
+    const service = await startServiceProcess('hyperband');
+    const out = mkdtempSync(path.join(tmpdir(), 'bench-hyperband-target-'));
+    try {
+      await bench('run', '--target', `hb=${service.address},algorithm=hyperband,resource_name=n_neighbors,r_l=27`, '--problems', 'iris-knn', '--seeds', '1', '--budget', '6', '--parallel', '3', '--out', out);
+      const [run] = readJson<BenchmarkResults>(path.join(out, 'results.json')).runs;
+      assert.equal(run!.error, undefined);
+      assert.equal(run!.trials.length, 6);
+      assert.ok(run!.trials.every((trial) => trial.assignments['n_neighbors'] === '1'), 'the first rung of bracket 3 has the budget 27 / 3^3');
+    } finally {
+      await service.stop();
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('leaves hyperband out of all and the default list, and names the problems it runs on in the usage', async () => {
