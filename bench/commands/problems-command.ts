@@ -6,6 +6,8 @@ export const PROBLEMS_USAGE = `npm run bench -- problems
 export function problemsCommand(): void {
   for (const problem of loadCatalog().problems) {
     const parameters = problem.parameters.map((parameter) => `${parameter.name}:${parameter.parameterType}`).join(' ');
-    console.log(`${problem.name}  ${problem.objective.type} ${problem.objective.metricName}, optimum ${problem.optimum}  [${parameters}]`);
+    const budget = problem.budgetParameter;
+    const budgetText = budget === undefined ? '' : `  budget ${budget.name}:${budget.parameterType} ${budget.feasibleSpace.min}-${budget.feasibleSpace.max} (hyperband)`;
+    console.log(`${problem.name}  ${problem.objective.type} ${problem.objective.metricName}, optimum ${problem.optimum}  [${parameters}]${budgetText}`);
   }
 }

@@ -126,6 +126,7 @@ describe('budget algorithms and problems without a budget parameter', () => {
   it('leaves hyperband out of all and the default list, and names the problems it runs on in the usage', async () => {
     assert.ok(!targetsOption('all', undefined).some((target) => target.algorithm === 'hyperband'));
     assert.ok(!targetsOption(undefined, undefined).some((target) => target.algorithm === 'hyperband'));
+    assert.match((await bench('problems')).stdout, /^curves-ranked .*\[learning_rate:double weight_decay:double batch_size:int\]  budget epochs:int 1-30 \(hyperband\)$/m);
     assert.match((await bench('--help')).stdout, /hyperband only when\s+named, on problems with a budget parameter \(curves-ranked, curves-crossing, curves-noisy, curves-diverging, iris-mlp\)/);
   });
 });
