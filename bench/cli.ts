@@ -3,6 +3,7 @@
  * The benchmark CLI (npm run bench -- COMMAND ...): runs simulated Katib experiments against suggestion
  * services and Python baselines, times services directly, and writes results, tables and plots.
  */
+import { COMPARE_USAGE, compareCommand } from './commands/compare-command.js';
 import { LATENCY_USAGE, latencyCommand } from './commands/latency-command.js';
 import { LINEAR_ALGEBRA_USAGE, linearAlgebraCommand } from './commands/linear-algebra-command.js';
 import { PROBLEMS_USAGE, problemsCommand } from './commands/problems-command.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { usage: string; run: (args: string[]) => Promise
   latency: { usage: LATENCY_USAGE, run: latencyCommand },
   'rules-latency': { usage: RULES_LATENCY_USAGE, run: rulesLatencyCommand },
   report: { usage: REPORT_USAGE, run: reportCommand },
+  compare: { usage: COMPARE_USAGE, run: compareCommand },
   problems: { usage: PROBLEMS_USAGE, run: problemsCommand },
   'linear-algebra': { usage: LINEAR_ALGEBRA_USAGE, run: linearAlgebraCommand },
 };

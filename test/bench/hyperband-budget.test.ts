@@ -100,6 +100,14 @@ describe('bench run --algorithms hyperband on a problem with a budget parameter'
     assert.deepEqual(steps, { hyperband: RUN_EPOCHS, random: RUN_TRIALS * 30 });
     assert.match(printed, new RegExp(`^\\| curves-ranked \\| hyperband \\| none \\| ${RUN_EPOCHS} \\[${RUN_EPOCHS}, ${RUN_EPOCHS}\\] \\|`, 'm'));
   });
+
+  it('compare sets two targets side by side with their steps, whatever their trial budgets', async () => {
+    const results = path.join(work, 'results.json');
+    const { stdout } = await bench('compare', `${results}:hyperband`, `${results}:random`);
+    const row = stdout.split('\n').find((line) => line.startsWith('| curves-ranked |'));
+    assert.match(row!, new RegExp(`^\\| curves-ranked \\| 2 \\| ${RUN_EPOCHS} \\[${RUN_EPOCHS}, ${RUN_EPOCHS}\\] \\| [^|]+ \\| 2070 \\[2070, 2070\\] \\| [^|]+ \\| (ahead|tied|behind) \\(\\d-\\d-\\d, p [\\d.]+\\) \\|$`));
+    assert.match(await refusal('compare', `${results}:tpe`, `${results}:random`), /has no runs of target "tpe"/);
+  });
 });
 
 describe('budget algorithms and problems without a budget parameter', () => {
