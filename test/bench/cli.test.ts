@@ -12,6 +12,7 @@ import type { LatencyResults } from '../../bench/commands/latency-command.js';
 import type { RulesLatencyResults } from '../../bench/commands/rules-latency-command.js';
 import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
 import { stockServiceMissing } from '../../bench/stock/stock-service.js';
+import { skipUnlessStockEnvironment } from '../support/stock-environment.js';
 
 const CLI = repoPath('dist', 'bench', 'cli.js');
 
@@ -131,9 +132,8 @@ describe('bench CLI', () => {
   });
 
   it("runs Katib's stock optuna service with --stock, seeded by random_state, and says so when a stock service is not set up", async (t) => {
-    const missing = stockServiceMissing('optuna');
-    // As in stock-service.test.ts: skipped without the environment, except under CI, which sets it up.
-    if (missing !== undefined && process.env['CI'] !== 'true' && process.env['STOCK_SERVICES_REQUIRED'] !== '1') return t.skip(missing);
+    const skip = skipUnlessStockEnvironment(stockServiceMissing('optuna'));
+    if (skip !== false) return t.skip(skip);
     const out = path.join(work, 'stock');
     const printed = await bench('run', '--stock', 'optuna:tpe', '--problems', 'branin', '--seeds', '2', '--budget', '4', '--parallel', '2', '--out', out);
     const results = readJson<BenchmarkResults>(path.join(out, 'results.json'));

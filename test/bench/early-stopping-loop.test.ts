@@ -17,6 +17,7 @@ import type { GetEarlyStoppingRulesReply__Output } from '../../shared/wire/gener
 import type { GetEarlyStoppingRulesRequest } from '../../shared/wire/generated/api/v1/beta1/GetEarlyStoppingRulesRequest.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
+import { skipUnlessStockEnvironment } from '../support/stock-environment.js';
 
 const problem = problemDefinition('curves-crossing');
 const curveOf = (assignments: Record<string, string>) => learningCurveFor(problem)(parseAssignmentValues(problem, assignments));
@@ -77,9 +78,9 @@ const medianOf = (averages: number[]) => median(averages);
 const meanOf = (averages: number[]) => averages.reduce((sum, value) => sum + value, 0) / averages.length;
 
 // Katib's stock medianstop, from the Katib checkout bench/stock/setup.sh prepared; without it that suite skips and
-// says why, and under CI (which sets it up) it may not.
+// says why, except where it is required (skipUnlessStockEnvironment).
 const stockMissing = stockServiceMissing('medianstop');
-const stockSkip = stockMissing !== undefined && process.env['CI'] !== 'true' ? `stock medianstop not set up: ${stockMissing}` : false;
+const stockSkip = skipUnlessStockEnvironment(stockMissing === undefined ? undefined : `stock medianstop not set up: ${stockMissing}`);
 
 describeLoop('our medianstop', startOurMedianStop, medianOf, false);
 describeLoop("Katib's stock medianstop", startKatibMedianStop(undefined), meanOf, stockSkip);

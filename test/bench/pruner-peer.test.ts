@@ -8,13 +8,13 @@ import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import type { RunRecord } from '../../bench/report/results-file.js';
 import { stockPython } from '../../bench/stock/stock-service.js';
 import { median } from '../../shared/numeric/percentile.js';
+import { skipUnlessStockEnvironment } from '../support/stock-environment.js';
 
 // Optuna from the peers' environment (bash bench/peers/setup.sh), or else from the stock optuna service's, which
 // CI sets up (bench/stock/setup.sh): the pruners are the same in both. Without either the test skips, saying so;
-// under CI it may not.
+// where it is required it may not (skipUnlessStockEnvironment).
 const python = [DEFAULT_PEER_PYTHON, stockPython('optuna')].find((candidate) => existsSync(candidate));
-const required = process.env['CI'] === 'true';
-const skip = python === undefined && !required ? `no Python with optuna: run bash bench/peers/setup.sh` : false;
+const skip = skipUnlessStockEnvironment(python === undefined ? 'no Python with optuna: run bash bench/peers/setup.sh' : undefined);
 
 const problem = problemDefinition('curves-crossing');
 const curveOf = (assignments: Record<string, string>) => learningCurveFor(problem)(parseAssignmentValues(problem, assignments));

@@ -9,13 +9,12 @@ import { learningCurveFor } from '../../bench/problems/objective-functions.js';
 import { problemDefinition } from '../../bench/problems/problem-catalog.js';
 import { startStockService, stockServiceMissing, type StockServiceProcess } from '../../bench/stock/stock-service.js';
 import { CALL_HANG_GUARD_MS } from '../support/hang-guard.js';
+import { skipUnlessStockEnvironment } from '../support/stock-environment.js';
 
 // Katib's stock optuna service (optuna 3.3.0), run from the Katib checkout bench/stock/setup.sh prepared. Without
-// it these tests skip and say why; under CI (CI=true, which .ci/run sets up for) or STOCK_SERVICES_REQUIRED=1
-// they fail instead.
+// it these tests skip and say why, except where it is required (skipUnlessStockEnvironment).
 const missing = stockServiceMissing('optuna');
-const required = process.env['CI'] === 'true' || process.env['STOCK_SERVICES_REQUIRED'] === '1';
-const skip = missing !== undefined && !required ? `stock optuna service not set up: ${missing}` : false;
+const skip = skipUnlessStockEnvironment(missing === undefined ? undefined : `stock optuna service not set up: ${missing}`);
 
 function isAlive(pid: number): boolean {
   try {
