@@ -20,18 +20,27 @@ export function katibSends(t: Trial): boolean {
   return !(condition === 'EARLYSTOPPED' && (t.status?.observation?.metrics ?? []).length === 0);
 }
 
-/**
- * Runs an Experiment against a service with requests shaped as Katib's controller shapes them: batches of
- * `parallelTrialCount` that all end before the next request, until `maxTrialCount` assignments are handed out;
- * `end` decides how each trial ends. Returns every assignment in the order handed out, and the requests sent.
- */
-export async function runKatibShaped(options: {
+/** An Experiment as the request sequences below play it; `end` decides how each trial ends. */
+interface KatibShapedRun {
   suggest: Suggest;
   experiment: Experiment;
   maxTrialCount: number;
   parallelTrialCount: number;
   end: (assignment: Record<string, string>, number: number) => TrialEnd;
-}): Promise<{ assignments: Record<string, string>[]; requests: GetSuggestionsRequest[] }> {
+}
+
+/** Every assignment in the order handed out, and the requests sent. */
+interface KatibShapedOutcome {
+  assignments: Record<string, string>[];
+  requests: GetSuggestionsRequest[];
+}
+
+/**
+ * Runs an Experiment against a service with requests shaped as Katib's controller shapes them: batches of
+ * `parallelTrialCount` that all end before the next request, until `maxTrialCount` assignments are handed out;
+ * `end` decides how each trial ends. Returns every assignment in the order handed out, and the requests sent.
+ */
+export async function runKatibShaped(options: KatibShapedRun): Promise<KatibShapedOutcome> {
   const trials: Trial[] = [];
   const assignments: Record<string, string>[] = [];
   const requests: GetSuggestionsRequest[] = [];
@@ -61,13 +70,7 @@ export async function runKatibShaped(options: {
  * total_request_number counts them. `parallelTrialCount` trials run at a time; before each request the oldest
  * running one ends, as `end` decides. Returns every assignment in the order handed out, and the requests sent.
  */
-export async function runKatibLagging(options: {
-  suggest: Suggest;
-  experiment: Experiment;
-  maxTrialCount: number;
-  parallelTrialCount: number;
-  end: (assignment: Record<string, string>, number: number) => TrialEnd;
-}): Promise<{ assignments: Record<string, string>[]; requests: GetSuggestionsRequest[] }> {
+export async function runKatibLagging(options: KatibShapedRun): Promise<KatibShapedOutcome> {
   const trials: { trial: Trial; assignment: Record<string, string>; running: boolean }[] = [];
   const requests: GetSuggestionsRequest[] = [];
   let lastReply = 0;
