@@ -11,12 +11,11 @@ import { parseExperiment } from '../../shared/suggestion/parse-experiment.js';
 import { assignmentsHandedOut } from '../../shared/suggestion/get-suggestions.js';
 import type { GetSuggestionsRequest, GetSuggestionsRequest__Output } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { API_PROTO_PATH } from '../../shared/wire/katib-api.js';
-import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
+import { expectCallError, grpc } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
 import { runKatibShaped, type TrialEnd } from '../support/katib-shaped-run.js';
 import { assignmentKey, assignmentsOf, categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
-import { withFreshProcess } from '../support/service-process.js';
+import { processForSuite, withFreshProcess } from '../support/service-process.js';
 import { startSuggestionServer, type RunningSuggestionServer } from '../support/suggestion-server.js';
 
 runConformanceSuite(cmaes);
@@ -170,28 +169,19 @@ describe('cmaes through a server', () => {
 });
 
 describe('the cmaes service as a process', () => {
-  let service: ServiceProcess;
-  let client: SuggestionClient;
-  before(async () => {
-    service = await startServiceProcess('cmaes');
-    client = new SuggestionClient(service.address);
-  });
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
+  const suite = processForSuite('cmaes');
 
   it('gives the same reply mid-experiment after a restart (where the stock service fails for good)', async () => {
     const spec = experiment({ name: 'cmaes-restart', algorithm: 'cmaes', settings: { restart_strategy: 'bipop' }, parameters: mixedScaleParameters });
     const { requests } = await runKatibShaped({
-      suggest: (request) => client.getSuggestions(request),
+      suggest: (request) => suite.client.getSuggestions(request),
       experiment: spec,
       maxTrialCount: 30,
       parallelTrialCount: 3,
       end: (a) => ({ condition: 'SUCCEEDED', value: String(mixedScaleLoss(a)) }),
     });
     const request = requests.at(-1)!;
-    const here = assignmentsOf(await client.getSuggestions(request));
+    const here = assignmentsOf(await suite.client.getSuggestions(request));
     await withFreshProcess('cmaes', async (fresh) => assert.deepEqual(assignmentsOf(await fresh.getSuggestions(request)), here));
   });
 });

@@ -7,7 +7,7 @@ import type { Experiment } from '../../shared/wire/generated/api/v1/beta1/Experi
 import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
 import { assignmentKey, assignmentOf, assignmentsOf, categoricalParameter, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
 import { startSuggestionServer, type RunningSuggestionServer } from '../support/suggestion-server.js';
-import { withFreshProcess } from '../support/service-process.js';
+import { processForSuite, withFreshProcess } from '../support/service-process.js';
 import { runKatibLoop, type LoopTrial } from './katib-loop.js';
 
 /** A learning curve: the configuration's quality x, plus what training for `epochs` has not yet removed. */
@@ -250,22 +250,13 @@ describe('the hyperband service through its gRPC server', () => {
 });
 
 describe('the hyperband service as a process', () => {
-  let service: ServiceProcess;
-  let client: SuggestionClient;
-  before(async () => {
-    service = await startServiceProcess('hyperband');
-    client = new SuggestionClient(service.address);
-  });
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
+  const suite = processForSuite('hyperband');
 
   it('restarted in the middle of a bracket, hands out exactly what it would have without the restart', async () => {
     const experimentSpec = spec('restart', { parallel: 3 });
     const options = { experiment: experimentSpec, parallel: 3, max: 22, end: succeed };
-    const uninterrupted = await runKatibLoop({ ...options, suggest: (request) => client.getSuggestions(request) });
-    let current = client;
+    const uninterrupted = await runKatibLoop({ ...options, suggest: (request) => suite.client.getSuggestions(request) });
+    let current = suite.client;
     let restarted: ServiceProcess | undefined;
     try {
       const interrupted = await runKatibLoop({
@@ -282,23 +273,23 @@ describe('the hyperband service as a process', () => {
       assert.deepEqual(interrupted.trials.map((t) => t.assignment), uninterrupted.trials.map((t) => t.assignment));
       assertSuccessiveHalving(interrupted.trials, { exactPlan: true });
     } finally {
-      if (current !== client) current.close();
+      if (current !== suite.client) current.close();
       await restarted?.stop();
     }
   });
 
   it('answers one request the same on another replica', async () => {
-    const { requests } = await runKatibLoop({ suggest: (request) => client.getSuggestions(request), experiment: spec('replica', { parallel: 2 }), parallel: 2, max: 12, end: succeed });
+    const { requests } = await runKatibLoop({ suggest: (request) => suite.client.getSuggestions(request), experiment: spec('replica', { parallel: 2 }), parallel: 2, max: 12, end: succeed });
     const request = requests[requests.length - 2]!;
-    const here = await client.getSuggestions(request);
+    const here = await suite.client.getSuggestions(request);
     await withFreshProcess('hyperband', async (replica) => assert.deepEqual(await replica.getSuggestions(request), here));
   });
 
   it('keeps a batch distinct from itself and from every trial over the whole assignment, the budget included', async () => {
     const e = spec('distinct', { parallel: 9 });
-    const first = assignmentsOf(await client.getSuggestions(suggestionsRequest(e, [], 9)));
+    const first = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(e, [], 9)));
     const trials = first.map((a, i) => trial(`t-${i}`, a, 'SUCCEEDED', String(loss(a))));
-    const reply = await client.getSuggestions(suggestionsRequest(e, trials, 5));
+    const reply = await suite.client.getSuggestions(suggestionsRequest(e, trials, 5));
     const keys = [...first, ...assignmentsOf(reply)].map(assignmentKey);
     assert.equal(new Set(keys).size, keys.length);
   });

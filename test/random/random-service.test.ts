@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { randomSearch } from '../../services/random/random-search.js';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
 import { fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
-import { withFreshProcess } from '../support/service-process.js';
+import { startServiceProcess } from '../../bench/targets/service-process.js';
+import { processForSuite, withFreshProcess } from '../support/service-process.js';
 
 runConformanceSuite(randomSearch);
 
@@ -15,27 +15,18 @@ runConformanceSuite(randomSearch);
 const fixtureForRandom = (name: string): GetSuggestionsRequest => suggestionsFixtureFor(name, 'random');
 
 describe('the random service as a process', () => {
-  let service: ServiceProcess;
-  let client: SuggestionClient;
-  before(async () => {
-    service = await startServiceProcess('random');
-    client = new SuggestionClient(service.address);
-  });
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
+  const suite = processForSuite('random');
 
   it('answers health SERVING for the names Katib and Kubernetes probe', async () => {
     for (const name of ['manager.v1beta1.Suggestion', '', 'api.v1.beta1.Suggestion']) {
-      assert.equal(await client.healthCheck(name), 'SERVING', name);
+      assert.equal(await suite.client.healthCheck(name), 'SERVING', name);
     }
   });
 
   for (const name of fixtureNames('.get-suggestions.bin').filter((fixture) => fixture !== 'reply')) {
     it(`serves Katib's ${name} request: exactly current_request_number in-space assignments naming every parameter once`, async () => {
       const request = fixtureForRandom(name);
-      const reply = await client.getSuggestions(request);
+      const reply = await suite.client.getSuggestions(request);
       assert.equal(reply.parameter_assignments.length, request.current_request_number);
       const parameters = request.experiment!.spec!.parameter_specs!.parameters!;
       for (const entry of reply.parameter_assignments) {
@@ -51,38 +42,38 @@ describe('the random service as a process', () => {
 
   it('gives the same reply from a second process, and a different one for the next request', async () => {
     const request = fixtureForRandom('random');
-    const first = assignmentsOf(await client.getSuggestions(request));
+    const first = assignmentsOf(await suite.client.getSuggestions(request));
     await withFreshProcess('random', async (second) => assert.deepEqual(assignmentsOf(await second.getSuggestions(request)), first));
     const next = { ...request, trials: [...request.trials!, ...first.map((a, i) => trial(`next-${i}`, a, 'RUNNING'))], total_request_number: 11 };
-    const later = assignmentsOf(await client.getSuggestions(next));
+    const later = assignmentsOf(await suite.client.getSuggestions(next));
     assert.notDeepEqual(later, first);
   });
 
   it('follows random_state: the same seed gives the same stream in differently named experiments', async () => {
     const spec = (name: string) =>
       experiment({ name, algorithm: 'random', settings: { random_state: '7' }, parameters: [intParameter('a', '0', '1000000')] });
-    const a = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('one'), [], 4)));
-    const b = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('two'), [], 4)));
+    const a = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec('one'), [], 4)));
+    const b = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec('two'), [], 4)));
     assert.deepEqual(a, b);
   });
 
   it('rejects a bad random_state with INVALID_ARGUMENT naming it', async () => {
     for (const value of ['-1', '1.5', 'seven']) {
       const spec = experiment({ algorithm: 'random', settings: { random_state: value }, parameters: [intParameter('a', '0', '9')] });
-      const error = await expectCallError(client.validate({ experiment: spec }));
+      const error = await expectCallError(suite.client.validate({ experiment: spec }));
       assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
       assert.match(error.details, new RegExp(`random_state.*"${value}".*integer >= 0`));
     }
   });
 
   it('counts calls by method and status code on /metrics', async () => {
-    const scrape = async () => (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+    const scrape = async () => (await fetch(`http://127.0.0.1:${suite.service.metricsPort}/metrics`)).text();
     const count = (text: string, code: string) =>
       Number(new RegExp(`katib_service_calls_total\\{method="GetSuggestions",code="${code}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const sample = (text: string, metric: string) => Number(new RegExp(`${metric}\\{method="GetSuggestions"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     const before = await scrape();
-    await client.getSuggestions(fixtureForRandom('random'));
-    await expectCallError(client.getSuggestions({ ...fixtureForRandom('random'), current_request_number: 0 }));
+    await suite.client.getSuggestions(fixtureForRandom('random'));
+    await expectCallError(suite.client.getSuggestions({ ...fixtureForRandom('random'), current_request_number: 0 }));
     const after = await scrape();
     assert.equal(count(after, 'OK'), count(before, 'OK') + 1);
     assert.equal(count(after, 'INVALID_ARGUMENT'), count(before, 'INVALID_ARGUMENT') + 1);
@@ -94,8 +85,8 @@ describe('the random service as a process', () => {
   });
 
   it('logs one JSON line per call with experiment, algorithm, counts, duration and status', async () => {
-    await client.getSuggestions(fixtureForRandom('random'));
-    const line = service.logs.findLast((entry) => entry['msg'] === 'call' && entry['method'] === 'GetSuggestions' && entry['code'] === 'OK')!;
+    await suite.client.getSuggestions(fixtureForRandom('random'));
+    const line = suite.service.logs.findLast((entry) => entry['msg'] === 'call' && entry['method'] === 'GetSuggestions' && entry['code'] === 'OK')!;
     assert.equal(line['experiment'], 'random');
     assert.equal(line['algorithm'], 'random');
     assert.equal(line['trials'], 5);
@@ -106,7 +97,7 @@ describe('the random service as a process', () => {
   /** The newest call line matching `matches`, waiting briefly: the line and the reply leave the process separately. */
   async function callLine(matches: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const line = service.logs.findLast((entry) => entry['msg'] === 'call' && matches(entry));
+      const line = suite.service.logs.findLast((entry) => entry['msg'] === 'call' && matches(entry));
       if (line !== undefined) return line;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -116,7 +107,7 @@ describe('the random service as a process', () => {
   it('logs a refused call with the experiment it came from, at level warn, with the reason', async () => {
     const request = fixtureForRandom('random');
     request.experiment!.name = 'refused-experiment';
-    await expectCallError(client.getSuggestions({ ...request, current_request_number: 0 }));
+    await expectCallError(suite.client.getSuggestions({ ...request, current_request_number: 0 }));
     const line = await callLine((entry) => entry['experiment'] === 'refused-experiment');
     assert.equal(line['code'], 'INVALID_ARGUMENT');
     assert.equal(line['level'], 40);
@@ -126,7 +117,7 @@ describe('the random service as a process', () => {
   it('puts warnings about the request on its call line, at level warn', async () => {
     const spec = experiment({ name: 'warned-experiment', algorithm: 'random', parameters: [intParameter('n', '1', '100')] });
     const trials = [trial('good', { n: '1' }, 'SUCCEEDED', '0.5'), trial('unreadable', { n: '2' }, 'SUCCEEDED', 'not-a-number')];
-    await client.getSuggestions(suggestionsRequest(spec, trials, 1));
+    await suite.client.getSuggestions(suggestionsRequest(spec, trials, 1));
     const line = await callLine((entry) => entry['experiment'] === 'warned-experiment');
     assert.equal(line['code'], 'OK');
     assert.equal(line['level'], 40);
@@ -134,15 +125,15 @@ describe('the random service as a process', () => {
     assert.match(String((line['warnings'] as string[])[0]), /trial "unreadable".*"not-a-number" is not a number/);
   });
   it('repeats the best assignment once the space is used up: a warning on the call line and katib_service_repeated_assignments_total', async () => {
-    const scrape = async () => (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+    const scrape = async () => (await fetch(`http://127.0.0.1:${suite.service.metricsPort}/metrics`)).text();
     const repeated = (text: string) => Number(/katib_service_repeated_assignments_total\{algorithm="random"\} (\d+)/.exec(text)?.[1] ?? 0);
     const spec = experiment({ name: 'used-up', algorithm: 'random', parameters: [intParameter('n', '1', '2')], maxTrialCount: 4 });
-    await client.validate({ experiment: spec });
+    await suite.client.validate({ experiment: spec });
     const validateLine = await callLine((entry) => entry['experiment'] === 'used-up' && entry['method'] === 'ValidateAlgorithmSettings');
     assert.match(String((validateLine['warnings'] as string[])[0]), /2 distinct assignments and max_trial_count 4 is more than that/);
     const before = await scrape();
     const trials = [trial('a', { n: '1' }, 'SUCCEEDED', '0.7'), trial('b', { n: '2' }, 'SUCCEEDED', '0.2')];
-    assert.deepEqual(assignmentsOf(await client.getSuggestions(suggestionsRequest(spec, trials, 2))), [{ n: '2' }, { n: '1' }]);
+    assert.deepEqual(assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec, trials, 2))), [{ n: '2' }, { n: '1' }]);
     const line = await callLine((entry) => entry['experiment'] === 'used-up' && entry['method'] === 'GetSuggestions');
     assert.equal(line['code'], 'OK');
     assert.equal(line['repeated'], 2);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sobolSearch } from '../../services/sobol/sobol-search.js';
-import { expectCallError, grpc, SuggestionClient } from '../support/clients.js';
+import { expectCallError, grpc } from '../support/clients.js';
 import { runConformanceSuite } from '../support/conformance.js';
 import { runKatibShaped } from '../support/katib-shaped-run.js';
 import { assignmentKey, assignmentsOf, doubleParameter, experiment, intParameter, suggestionsRequest, trial } from '../support/requests.js';
-import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
-import { withFreshProcess } from '../support/service-process.js';
+import { processForSuite, withFreshProcess } from '../support/service-process.js';
 
 runConformanceSuite(sobolSearch);
 
@@ -14,17 +13,8 @@ runConformanceSuite(sobolSearch);
 const cellOf = (position: number, cells: number): number => Math.min(cells - 1, Math.floor(position * cells));
 
 describe('the sobol service as a process', () => {
-  let service: ServiceProcess;
-  let client: SuggestionClient;
-  before(async () => {
-    service = await startServiceProcess('sobol');
-    client = new SuggestionClient(service.address);
-  });
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
-  const suggest: Parameters<typeof runKatibShaped>[0]['suggest'] = (request) => client.getSuggestions(request);
+  const suite = processForSuite('sobol');
+  const suggest: Parameters<typeof runKatibShaped>[0]['suggest'] = (request) => suite.client.getSuggestions(request);
 
   it('covers the space evenly across calls: 16 trials in rounds of 3 put one point in each cell of a 4 x 4 grid, and the log scale is honoured', async () => {
     const spec = experiment({
@@ -61,22 +51,22 @@ describe('the sobol service as a process', () => {
 
   it('gives the same reply after a restart, and hands the next assignments the next points of the sequence', async () => {
     const spec = experiment({ name: 'sobol-restart', algorithm: 'sobol', parameters: [doubleParameter('x', '0', '1'), doubleParameter('y', '0', '1')] });
-    const first = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec, [], 4)));
+    const first = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec, [], 4)));
     const trials = first.map((a, i) => trial(`t-${i}`, a, 'SUCCEEDED', '1'));
     const request = suggestionsRequest(spec, trials.slice(0, 3), 2, 6);
-    const again = assignmentsOf(await client.getSuggestions(request));
+    const again = assignmentsOf(await suite.client.getSuggestions(request));
     await withFreshProcess('sobol', async (fresh) => assert.deepEqual(assignmentsOf(await fresh.getSuggestions(request)), again));
     // Six handed out in one run of the sequence equals four then two, even with the fourth trial not shown.
-    const whole = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec, [], 6)));
+    const whole = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec, [], 6)));
     assert.deepEqual([...first, ...again], whole);
   });
 
   it('follows random_state: the same scramble in differently named experiments, another for another seed', async () => {
     const spec = (name: string, seed: string) =>
       experiment({ name, algorithm: 'sobol', settings: { random_state: seed }, parameters: [doubleParameter('x', '0', '1')] });
-    const a = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('one', '7'), [], 4)));
-    const b = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('two', '7'), [], 4)));
-    const c = assignmentsOf(await client.getSuggestions(suggestionsRequest(spec('one', '8'), [], 4)));
+    const a = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec('one', '7'), [], 4)));
+    const b = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec('two', '7'), [], 4)));
+    const c = assignmentsOf(await suite.client.getSuggestions(suggestionsRequest(spec('one', '8'), [], 4)));
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
   });
@@ -87,7 +77,7 @@ describe('the sobol service as a process', () => {
       ['sigma', '0.5', /sigma/],
     ] as const) {
       const spec = experiment({ algorithm: 'sobol', settings: { [name]: value }, parameters: [intParameter('a', '0', '9')] });
-      const error = await expectCallError(client.validate({ experiment: spec }));
+      const error = await expectCallError(suite.client.validate({ experiment: spec }));
       assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
       assert.match(error.details, pattern);
     }

@@ -1,35 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { GetSuggestionsRequest } from '../../shared/wire/generated/api/v1/beta1/GetSuggestionsRequest.js';
 import type { ValidateAlgorithmSettingsRequest } from '../../shared/wire/generated/api/v1/beta1/ValidateAlgorithmSettingsRequest.js';
-import { SuggestionClient } from '../support/clients.js';
 import { decodeFixture, fixtureNames, suggestionsFixtureFor } from '../support/fixtures.js';
 import { assignmentsOf } from '../support/requests.js';
-import { startServiceProcess, type ServiceProcess } from '../../bench/targets/service-process.js';
-import { withFreshProcess } from '../support/service-process.js';
+import { processForSuite, withFreshProcess } from '../support/service-process.js';
 
 /** A fixture request addressed to `algorithm`, with the model running from the first completed trial. */
 const fixtureFor = (name: string, algorithm: string): GetSuggestionsRequest => suggestionsFixtureFor(name, algorithm, { n_startup_trials: '1' });
 
 describe('the tpe service as a process', () => {
-  let service: ServiceProcess;
-  let client: SuggestionClient;
-  before(async () => {
-    service = await startServiceProcess('tpe');
-    client = new SuggestionClient(service.address);
-  });
-  after(async () => {
-    client.close();
-    await service.stop();
-  });
+  const suite = processForSuite('tpe');
 
   it('answers health SERVING for the name Katib probes', async () => {
-    assert.equal(await client.healthCheck('manager.v1beta1.Suggestion'), 'SERVING');
+    assert.equal(await suite.client.healthCheck('manager.v1beta1.Suggestion'), 'SERVING');
   });
 
   it("validates Katib's tpe and multivariate-tpe experiments as sent", async () => {
     for (const name of ['tpe', 'multivariate-tpe']) {
-      await client.validate(decodeFixture<ValidateAlgorithmSettingsRequest>(`${name}.validate-algorithm-settings.bin`, 'ValidateAlgorithmSettingsRequest'));
+      await suite.client.validate(decodeFixture<ValidateAlgorithmSettingsRequest>(`${name}.validate-algorithm-settings.bin`, 'ValidateAlgorithmSettingsRequest'));
     }
   });
 
@@ -37,7 +26,7 @@ describe('the tpe service as a process', () => {
     for (const name of fixtureNames('.get-suggestions.bin').filter((name) => name !== 'reply')) {
       it(`${algorithm} serves Katib's ${name} request with exactly current_request_number in-space assignments`, async () => {
         const request = fixtureFor(name, algorithm);
-        const reply = await client.getSuggestions(request);
+        const reply = await suite.client.getSuggestions(request);
         assert.equal(reply.parameter_assignments.length, request.current_request_number);
         const parameters = request.experiment!.spec!.parameter_specs!.parameters!;
         for (const entry of reply.parameter_assignments) {
@@ -60,7 +49,7 @@ describe('the tpe service as a process', () => {
     await withFreshProcess('tpe', async (second) => {
       for (const algorithm of ['tpe', 'multivariate-tpe']) {
         const request = fixtureFor('tpe', algorithm);
-        assert.deepEqual(assignmentsOf(await second.getSuggestions(request)), assignmentsOf(await client.getSuggestions(request)));
+        assert.deepEqual(assignmentsOf(await second.getSuggestions(request)), assignmentsOf(await suite.client.getSuggestions(request)));
       }
     });
   });
